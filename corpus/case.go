@@ -1,0 +1,138 @@
+// Package corpus reads Autobahn|Testsuite reports into Cases: what the
+// fuzzing peer sent and received on the wire, what it expected, and the
+// verdict it gave. Cases feed the fuzz corpus (see Write) and replay.
+package corpus
+
+// Case is one Autobahn test case as one report describes it.
+type Case struct {
+	ID          string // "6.4.1"
+	Agent       string // the implementation under test, as the report names it
+	Source      string // the file the case was read from
+	Description string
+	Expectation string
+
+	// Behavior and BehaviorClose are Autobahn's verdicts ("OK",
+	// "NON-STRICT", "FAILED", "INFORMATIONAL", "UNIMPLEMENTED", "WRONG CODE",
+	// "UNCLEAN", ...). Result and ResultClose are its explanations.
+	Behavior, BehaviorClose string
+	Result, ResultClose     string
+	DurationMS              int
+
+	// Expected maps a verdict to the event sequences that earn it;
+	// Received is what the fuzzing peer observed.
+	Expected      map[string][][]Event
+	Received      []Event
+	ExpectedClose ExpectedClose
+	Closing       Closing
+
+	// HTTPRequest and HTTPResponse are the opening handshake as sent and
+	// received by the fuzzing peer (empty when the report lacks them).
+	HTTPRequest, HTTPResponse string
+
+	// FuzzerIsServer is true for reports of Autobahn's fuzzing server
+	// (reports/clients): then the implementation under test is a client,
+	// its input is what Autobahn transmitted (still the TX entries), and
+	// Autobahn's frames are unmasked.
+	FuzzerIsServer bool
+
+	// Wire is the wire log in order.
+	Wire []Entry
+	// Partial is true when some entry could not be recovered whole;
+	// Skipped says which and why, one line each.
+	Partial bool
+	Skipped []string
+}
+
+// Event is one thing the fuzzing peer observed: a message (Kind "message",
+// Binary set for binary messages), a pong, or a timeout mark (Kind
+// "timeout", Data the mark's name).
+type Event struct {
+	Kind   string
+	Data   []byte
+	Binary bool
+}
+
+// ExpectedClose is what Autobahn required of the closing handshake.
+type ExpectedClose struct {
+	CloseCode                    []int // allowed close codes the peer may send
+	ClosedByMe                   bool  // whether the fuzzing peer initiates the close
+	RequireClean                 bool
+	ClosedByWrongEndpointIsFatal bool
+}
+
+// Closing is how the connection actually ended, from the fuzzing peer's view.
+type Closing struct {
+	ClosedByMe, FailedByMe, DroppedByMe, WasClean bool
+	WasNotCleanReason                             string
+	WasServerConnectionDropTimeout                bool
+	WasOpenHandshakeTimeout                       bool
+	WasCloseHandshakeTimeout                      bool
+	LocalCloseCode, RemoteCloseCode               int // 0 when no close frame carried a code
+	LocalCloseReason, RemoteCloseReason           string
+}
+
+// EntryKind names a wire-log entry the way Autobahn's JSON does.
+type EntryKind string
+
+// The wire-log entry kinds. TX is what the fuzzing peer sent, RX what it
+// received.
+const (
+	TxOctets      EntryKind = "TO"  // octets sent
+	RxOctets      EntryKind = "RO"  // octets received
+	TxFrame       EntryKind = "TF"  // a frame sent (decoded view)
+	RxFrame       EntryKind = "RF"  // a frame received (decoded view)
+	CloseAfter    EntryKind = "CT"  // close timer started: close after Seconds
+	CloseExpired  EntryKind = "CTE" // close timer fired
+	KillAfter     EntryKind = "KL"  // drop TCP after Seconds
+	KillExpired   EntryKind = "KLE" // kill timer fired
+	Timeout       EntryKind = "TI"  // a timeout of Seconds armed
+	TimeoutFired  EntryKind = "TIE" // that timeout fired
+	Logging       EntryKind = "WLM" // wire logging switched on or off (Enabled)
+	Delay         EntryKind = "DELAY"
+	FailAfter     EntryKind = "FAIL"
+	DroppedByPeer EntryKind = "DROP" // the peer closed TCP
+)
+
+// Entry is one line of a wire log.
+type Entry struct {
+	Kind EntryKind
+	// Octets is the data of TO/RO entries. Length is the stated length;
+	// Exact is true when Octets holds all Length bytes (Autobahn cuts long
+	// entries and marks them with " ...").
+	Octets []byte
+	Length int
+	Exact  bool
+	// Sync is Autobahn's sync flag of TO and TF entries: the octets went out
+	// in a write of their own, to be flushed before what follows.
+	Sync bool
+	// Frame is the decoded view of TF/RF entries.
+	Frame *Frame
+	// Seconds is the delay of CT, KL, TI and DELAY entries; Mark names the
+	// timer of CT/CTE entries.
+	Seconds float64
+	Mark    string
+	// Enabled is the state WLM switched wire logging to.
+	Enabled bool
+}
+
+// Frame is the decoded view of a TF or RF entry.
+type Frame struct {
+	Opcode int
+	Fin    bool
+	Rsv    int
+	// Mask is the 4-byte masking key, nil for an unmasked frame.
+	Mask []byte
+	// Payload is the payload; PayloadExact is true when it is whole
+	// (PayloadLength bytes). Autobahn renders payloads as text or "0x"-hex
+	// and cuts long ones.
+	Payload       []byte
+	PayloadLength int
+	PayloadExact  bool
+	// RepeatLength, when not zero, says the payload was Payload repeated
+	// to fill RepeatLength bytes (Autobahn's payload_len parameter).
+	RepeatLength int
+	// ChopSize, when not zero, is the size of the writes the frame's octets
+	// were sent in.
+	ChopSize int
+	Sync     bool
+}
