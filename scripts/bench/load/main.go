@@ -35,27 +35,8 @@ import (
 	"time"
 
 	"github.com/wsfuzz/wsfuzz/scripts/bench/internal/loopback"
+	"github.com/wsfuzz/wsfuzz/scripts/bench/internal/result"
 )
-
-// Result is one run's outcome, printed as a JSON line with -json.
-type Result struct {
-	Server     string  `json:"server,omitempty"`
-	Conns      int     `json:"conns"`
-	Size       int     `json:"size"`
-	Type       string  `json:"type"`
-	Compress   bool    `json:"compress"`
-	Messages   int64   `json:"messages"`
-	Seconds    float64 `json:"seconds"`
-	Rate       float64 `json:"msgs_per_s"`
-	MBps       float64 `json:"mb_per_s"`
-	P50us      float64 `json:"p50_us"`
-	P99us      float64 `json:"p99_us"`
-	Maxus      float64 `json:"max_us"`
-	Mismatches int64   `json:"mismatches"`
-	Failed     int     `json:"failed_conns"`
-	Error      string  `json:"error,omitempty"`
-	ClientCPU  float64 `json:"client_cpu_s"`
-}
 
 func main() {
 	var (
@@ -95,7 +76,7 @@ func main() {
 		usage(fmt.Errorf("refusing to load %s: %w", *target, err))
 	}
 
-	res := Result{Server: *label, Conns: *conns, Size: size, Type: "binary", Compress: *compress}
+	res := result.Result{Server: *label, Conns: *conns, Size: size, Type: "binary", Compress: *compress}
 	if *text {
 		res.Type = "text"
 	}
@@ -112,7 +93,7 @@ func main() {
 		b, _ := json.Marshal(res)
 		fmt.Println(string(b))
 	}
-	if res.Error != "" || res.Mismatches > 0 || res.Failed > 0 {
+	if !res.OK() {
 		os.Exit(1)
 	}
 }
@@ -123,7 +104,7 @@ func usage(err error) {
 	os.Exit(2)
 }
 
-func run(res *Result, target string, size int, text, deflate bool, duration, warmup time.Duration, maxMsgs int64, grace, dialTO time.Duration) {
+func run(res *result.Result, target string, size int, text, deflate bool, duration, warmup time.Duration, maxMsgs int64, grace, dialTO time.Duration) {
 	msgs, err := makeMessages(size, text, deflate)
 	if err != nil {
 		res.Error = err.Error()

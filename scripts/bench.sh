@@ -1,0 +1,276 @@
+#!/usr/bin/env bash
+# Compare the reference echo server with peer Go WebSocket libraries.
+#
+#   scripts/bench.sh [--quick]
+#
+# Builds the reference server (./cmd/wsfuzz) and, from the nested module in
+# scripts/bench, an echo server for each peer (gorilla/websocket, gobwas/ws,
+# lxzan/gws, coder/websocket) and the load generator. Then, one server at a
+# time, one process per compression mode, on a free 127.0.0.1 port, it runs
+# the same loads against each and prints one table: msg/s and p50/p99
+# round-trip latency per server, and the reference server's ratio to the
+# best peer. The table also goes to scripts/bench/results/latest.txt, the
+# raw JSON lines to scripts/bench/results/latest.jsonl.
+#
+# Loads: 1, 64 and 1000 connections x 16 B, 1 KiB, 64 KiB and 1 MiB binary
+# messages, compression off; and 1 KiB and 64 KiB text with
+# permessage-deflate. Each cell runs for a fixed time (3 s, the first 0.5 s
+# left out as warm-up; --quick: 1 s and 0.2 s) or until a message cap,
+# whichever comes first. Everything stays on 127.0.0.1, every server started
+# here is stopped on exit.
+#
+# Environment: BENCH_SERVERS="wsfuzz gorilla" runs a subset;
+# BENCH_DURATION / BENCH_WARMUP override the cell length (e.g. 5s / 1s).
+set -uo pipefail
+
+quick=0
+for arg in "$@"; do
+	case "$arg" in
+	--quick) quick=1 ;;
+	-h | --help)
+		sed -n '2,/^set /p' "$0" | sed -e '$d' -e 's/^# \{0,1\}//'
+		exit 0
+		;;
+	*)
+		echo "usage: $0 [--quick]" >&2
+		exit 2
+		;;
+	esac
+done
+
+root=$(cd "$(dirname "$0")/.." && pwd)
+bench=$root/scripts/bench
+results=$bench/results
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/wsfuzz-bench.XXXXXX")
+server_pid=
+
+log() { printf 'bench: %s\n' "$*" >&2; }
+
+stop_server() {
+	local pid=$server_pid
+	server_pid=
+	[ -n "$pid" ] || return 0
+	kill -TERM "$pid" 2>/dev/null || return 0
+	for _ in $(seq 50); do
+		kill -0 "$pid" 2>/dev/null || break
+		sleep 0.1
+	done
+	kill -KILL "$pid" 2>/dev/null
+	wait "$pid" 2>/dev/null
+	return 0
+}
+
+cleanup() {
+	stop_server
+	rm -rf "$tmp"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+if [ "$quick" = 1 ]; then
+	duration=${BENCH_DURATION:-1s}
+	warmup=${BENCH_WARMUP:-0.2s}
+else
+	duration=${BENCH_DURATION:-3s}
+	warmup=${BENCH_WARMUP:-0.5s}
+fi
+
+# Message caps per size, so no cell can run away in memory or time even on
+# a faster machine. In flight at once: at most one message per connection
+# each way, so 1000 x 1 MiB holds about 1 GiB per side.
+cap_for() {
+	case "$1" in
+	16 | 1KiB) echo 2000000 ;;
+	64KiB) echo 200000 ;;
+	1MiB) echo 6000 ;;
+	*) echo 100000 ;;
+	esac
+}
+
+# 1000 connections need about 1000 descriptors in the load and as many in
+# the server. Raise the soft limit to the hard one.
+ulimit -n "$(ulimit -Hn)" 2>/dev/null
+if [ "$(ulimit -n)" != unlimited ] && [ "$(ulimit -n)" -lt 1100 ]; then
+	log "warning: open-file limit is $(ulimit -n); the 1000-connection rows need about 1100 (raise it with ulimit -n as root)"
+fi
+
+# ---- build -----------------------------------------------------------------
+mkdir -p "$tmp/bin" "$tmp/logs" "$results"
+log "building peers and the load generator (scripts/bench)"
+if ! (cd "$bench" && go build -o "$tmp/bin/" ./servers/... ./load ./benchtool); then
+	log "build of scripts/bench failed"
+	exit 1
+fi
+tool=$tmp/bin/benchtool
+
+ref_ok=0
+ref_note=
+log "building the reference server (go build ./cmd/wsfuzz)"
+if (cd "$root" && go build -o "$tmp/bin/wsfuzz" ./cmd/wsfuzz) >"$tmp/logs/wsfuzz-build.log" 2>&1; then
+	if "$tmp/bin/wsfuzz" serve --help >"$tmp/logs/wsfuzz-help.txt" 2>&1 ||
+		grep -q -- '--addr\|-addr' "$tmp/logs/wsfuzz-help.txt"; then
+		ref_ok=1
+	else
+		ref_note="the reference server builds but 'wsfuzz serve --help' fails: $(head -c 300 "$tmp/logs/wsfuzz-help.txt" | tr '\n' ' ')"
+	fi
+else
+	ref_note="the reference server cannot be built yet: $(grep -v '^#' "$tmp/logs/wsfuzz-build.log" | head -n 3 | tr '\n' ' ')"
+fi
+[ -n "$ref_note" ] && log "$ref_note; its column shows n/a"
+
+# The reference server's flags, read from its help: compression is on by
+# default and turned off with --no-compression (or --compression=false);
+# the message limit is raised to 16 MiB when a flag for it exists.
+ref_limit_args=()
+ref_off_args=()
+if [ "$ref_ok" = 1 ]; then
+	help=$tmp/logs/wsfuzz-help.txt
+	if grep -q -- '-no-compression' "$help"; then
+		ref_off_args=(--no-compression)
+	elif grep -q -- '-compression\b' "$help"; then
+		ref_off_args=(--compression=false)
+	elif grep -q -- '-deflate\b' "$help"; then
+		ref_off_args=(--deflate=false)
+	fi
+	for flag in max-message max-message-size message-limit max-msg; do
+		if grep -q -- "-$flag\b" "$help"; then
+			ref_limit_args+=("--$flag=16777216")
+			break
+		fi
+	done
+	for flag in max-frame max-frame-size frame-limit; do
+		if grep -q -- "-$flag\b" "$help"; then
+			ref_limit_args+=("--$flag=16777216")
+			break
+		fi
+	done
+	for flag in max-inflated max-inflate inflate-limit; do
+		if grep -q -- "-$flag\b" "$help"; then
+			ref_limit_args+=("--$flag=16777216")
+			break
+		fi
+	done
+	for flag in max-conns max-connections; do
+		if grep -q -- "-$flag\b" "$help"; then
+			ref_limit_args+=("--$flag=5000")
+			break
+		fi
+	done
+fi
+
+# start_server NAME MODE PORT: start NAME with compression MODE (off|on).
+start_server() {
+	local name=$1 mode=$2 port=$3 addr=127.0.0.1:$3
+	local logf=$tmp/logs/$name-$mode.log
+	case "$name" in
+	wsfuzz)
+		if [ "$mode" = off ]; then
+			"$tmp/bin/wsfuzz" serve --addr "$addr" "${ref_limit_args[@]}" "${ref_off_args[@]}" >>"$logf" 2>&1 &
+		else
+			"$tmp/bin/wsfuzz" serve --addr "$addr" "${ref_limit_args[@]}" >>"$logf" 2>&1 &
+		fi
+		;;
+	*)
+		if [ "$mode" = off ]; then
+			"$tmp/bin/$name" -addr "$addr" >>"$logf" 2>&1 &
+		else
+			"$tmp/bin/$name" -addr "$addr" -compress >>"$logf" 2>&1 &
+		fi
+		;;
+	esac
+	server_pid=$!
+	if ! "$tool" wait "$addr" 15s 2>>"$logf"; then
+		log "$name ($mode) did not start; log: $(tail -n 3 "$logf" | tr '\n' ' ')"
+		stop_server
+		return 1
+	fi
+}
+
+# ---- loads -----------------------------------------------------------------
+rows_off=()
+rows_on=()
+for c in 1 64 1000; do
+	for s in 16 1KiB 64KiB 1MiB; do rows_off+=("$c $s binary"); done
+	for s in 1KiB 64KiB; do rows_on+=("$c $s text"); done
+done
+
+servers=${BENCH_SERVERS:-wsfuzz gorilla gobwas gws coder}
+jsonl=$tmp/results.jsonl
+: >"$jsonl"
+total=0
+for name in $servers; do total=$((total + ${#rows_off[@]} + ${#rows_on[@]})); done
+n=0
+failed=0
+
+# record_error NAME CONNS SIZE TYPE COMPRESS MESSAGE: a cell that produced
+# no result of its own.
+record_error() {
+	local size
+	size=$(case "$3" in 16) echo 16 ;; 1KiB) echo 1024 ;; 64KiB) echo 65536 ;; 1MiB) echo 1048576 ;; esac)
+	printf '{"server":"%s","conns":%d,"size":%d,"type":"%s","compress":%s,"error":"%s"}\n' \
+		"$1" "$2" "$size" "$4" "$5" "$(printf '%s' "$6" | tr -d '"\\' | tr '\n' ' ')" >>"$jsonl"
+}
+
+started=$(date +%s)
+for name in $servers; do
+	if [ "$name" = wsfuzz ] && [ "$ref_ok" != 1 ]; then
+		n=$((n + ${#rows_off[@]} + ${#rows_on[@]}))
+		continue
+	fi
+	for mode in off on; do
+		if [ "$mode" = off ]; then rows=("${rows_off[@]}"); compress=false; else rows=("${rows_on[@]}"); compress=true; fi
+		port=$("$tool" port)
+		up=1
+		start_server "$name" "$mode" "$port" || up=0
+		for row in "${rows[@]}"; do
+			read -r conns size typ <<<"$row"
+			n=$((n + 1))
+			log "[$n/$total] $name: $conns conns x $size $typ, compression $mode ($(($(date +%s) - started))s elapsed)"
+			if [ "$up" = 1 ] && ! kill -0 "$server_pid" 2>/dev/null; then
+				log "$name exited; log: $(tail -n 3 "$tmp/logs/$name-$mode.log" | tr '\n' ' '); restarting it"
+				start_server "$name" "$mode" "$port" || up=0
+			fi
+			if [ "$up" != 1 ]; then
+				record_error "$name" "$conns" "$size" "$typ" "$compress" "server did not start"
+				failed=$((failed + 1))
+				continue
+			fi
+			args=(-url "ws://127.0.0.1:$port/" -conns "$conns" -size "$size" -duration "$duration"
+				-warmup "$warmup" -messages "$(cap_for "$size")" -label "$name" -json)
+			[ "$typ" = text ] && args+=(-text)
+			[ "$compress" = true ] && args+=(-compress)
+			out=$("$tmp/bin/load" "${args[@]}")
+			rc=$?
+			if [ -n "$out" ]; then
+				printf '%s\n' "$out" >>"$jsonl"
+			else
+				record_error "$name" "$conns" "$size" "$typ" "$compress" "load exited with status $rc and no result"
+			fi
+			[ "$rc" = 0 ] || failed=$((failed + 1))
+		done
+		stop_server
+	done
+done
+
+# ---- table -----------------------------------------------------------------
+{
+	echo "wsfuzz benchmark, $(date -u '+%Y-%m-%d %H:%M UTC'), commit $(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo unknown)$(git -C "$root" diff --quiet HEAD 2>/dev/null || echo ' (with local changes)')"
+	echo "cores: $(nproc), $(go version | sed 's/^go version //'), $(uname -sr)"
+	echo "cells: $duration each ($warmup warm-up not counted) or a message cap (16 B and 1 KiB: 2M, 64 KiB: 200k, 1 MiB: 6k), whichever first; one message in flight per connection"
+	echo "client: scripts/bench/load (gobwas/ws handshake, prebuilt masked frames, every echo compared byte for byte)"
+	if [ -n "$ref_note" ]; then
+		echo "note: $ref_note"
+	elif [ "$ref_ok" = 1 ]; then
+		echo "wsfuzz: serve ${ref_limit_args[*]} (compression off: ${ref_off_args[*]:-no flag found, left on; the client does not offer it})"
+	fi
+	echo
+	"$tool" table "$jsonl" wsfuzz
+} >"$tmp/table.txt"
+cp "$tmp/table.txt" "$results/latest.txt"
+cp "$jsonl" "$results/latest.jsonl"
+cat "$tmp/table.txt"
+log "done in $(($(date +%s) - started))s; table in ${results#"$root"/}/latest.txt"
+if [ "$failed" -gt 0 ]; then
+	log "$failed cells failed"
+	exit 1
+fi

@@ -1,0 +1,200 @@
+package main
+
+import (
+	"bufio"
+	"cmp"
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"slices"
+	"strings"
+
+	"github.com/wsfuzz/wsfuzz/scripts/bench/internal/result"
+)
+
+type rowKey struct {
+	compress bool
+	conns    int
+	size     int
+	typ      string
+}
+
+// table prints one row per load (connections x size x type x compression)
+// with msg/s, p50 and p99 per server, and the reference server's ratios to
+// the best peer in that row: msg/s over the highest peer msg/s (above 1 is
+// better) and p99 over the lowest peer p99 (below 1 is better).
+func table(w io.Writer, file, ref string) error {
+	f, err := os.Open(file)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+
+	cells := map[rowKey]map[string]*result.Result{}
+	var servers []string
+	sc := bufio.NewScanner(f)
+	sc.Buffer(make([]byte, 1<<20), 1<<20)
+	for sc.Scan() {
+		line := strings.TrimSpace(sc.Text())
+		if line == "" {
+			continue
+		}
+		r := new(result.Result)
+		if err := json.Unmarshal([]byte(line), r); err != nil {
+			return fmt.Errorf("%s: %w", file, err)
+		}
+		k := rowKey{r.Compress, r.Conns, r.Size, r.Type}
+		if cells[k] == nil {
+			cells[k] = map[string]*result.Result{}
+		}
+		cells[k][r.Server] = r
+		if !slices.Contains(servers, r.Server) {
+			servers = append(servers, r.Server)
+		}
+	}
+	if err := sc.Err(); err != nil {
+		return err
+	}
+	// The reference server comes first, whether or not it has results.
+	servers = slices.DeleteFunc(servers, func(s string) bool { return s == ref })
+	servers = append([]string{ref}, servers...)
+	peers := servers[1:]
+
+	rows := make([]rowKey, 0, len(cells))
+	for k := range cells {
+		rows = append(rows, k)
+	}
+	slices.SortFunc(rows, func(a, b rowKey) int {
+		if a.compress != b.compress {
+			if a.compress {
+				return 1
+			}
+			return -1
+		}
+		return cmp.Or(cmp.Compare(a.conns, b.conns), cmp.Compare(a.size, b.size), cmp.Compare(a.typ, b.typ))
+	})
+
+	const cellW = 8
+	head1 := fmt.Sprintf("%-5s %-6s %-4s %-4s", "conns", "size", "type", "pmd")
+	head2 := strings.Repeat(" ", len(head1))
+	for _, s := range servers {
+		span := 3*cellW + 2
+		head1 += " | " + center(s, span)
+		head2 += " | " + fmt.Sprintf("%*s %*s %*s", cellW, "msg/s", cellW, "p50", cellW, "p99")
+	}
+	head1 += " | " + center(ref+" / best peer", 2*12+1)
+	head2 += " | " + fmt.Sprintf("%-12s %-12s", "msg/s", "p99")
+	fmt.Fprintln(w, strings.TrimRight(head1, " "))
+	fmt.Fprintln(w, strings.TrimRight(head2, " "))
+	fmt.Fprintln(w, strings.Repeat("-", len(head2)))
+
+	var notes []string
+	for _, k := range rows {
+		pmd := "off"
+		if k.compress {
+			pmd = "on"
+		}
+		typ := "bin"
+		if k.typ == "text" {
+			typ = "text"
+		}
+		line := fmt.Sprintf("%-5d %-6s %-4s %-4s", k.conns, sizeName(k.size), typ, pmd)
+		for _, s := range servers {
+			r := cells[k][s]
+			switch {
+			case r == nil:
+				line += " | " + fmt.Sprintf("%*s %*s %*s", cellW, "n/a", cellW, "", cellW, "")
+			case !r.OK():
+				line += " | " + fmt.Sprintf("%*s %*s %*s", cellW, "ERR", cellW, "", cellW, "")
+				notes = append(notes, fmt.Sprintf("%s, %d conns x %s %s pmd=%s: %s", s, k.conns, sizeName(k.size), k.typ, pmd, failure(r)))
+			default:
+				line += " | " + fmt.Sprintf("%*s %*s %*s", cellW, rate(r.Rate), cellW, micros(r.P50us), cellW, micros(r.P99us))
+			}
+		}
+		// Ratios against the best peer of this row.
+		var bestRate, bestP99 *result.Result
+		var bestRateName, bestP99Name string
+		for _, p := range peers {
+			r := cells[k][p]
+			if r == nil || !r.OK() {
+				continue
+			}
+			if bestRate == nil || r.Rate > bestRate.Rate {
+				bestRate, bestRateName = r, p
+			}
+			if bestP99 == nil || r.P99us < bestP99.P99us {
+				bestP99, bestP99Name = r, p
+			}
+		}
+		rr, rp := "n/a", "n/a"
+		if me := cells[k][ref]; me != nil && me.OK() && bestRate != nil {
+			rr = fmt.Sprintf("%.2fx %s", me.Rate/bestRate.Rate, bestRateName)
+			rp = fmt.Sprintf("%.2fx %s", me.P99us/bestP99.P99us, bestP99Name)
+		}
+		line += " | " + fmt.Sprintf("%-12s %-12s", rr, rp)
+		fmt.Fprintln(w, strings.TrimRight(line, " "))
+	}
+	fmt.Fprintln(w)
+	fmt.Fprintf(w, "msg/s: echoed messages per second, all connections together; p50/p99: round trip, send to last byte of the echo.\n")
+	fmt.Fprintf(w, "%s / best peer: msg/s ratio to the fastest peer of the row (>1 is better), p99 ratio to the lowest peer p99 (<1 is better).\n", ref)
+	fmt.Fprintf(w, "pmd: permessage-deflate, no context takeover either way. n/a: not run; ERR: failed (see below).\n")
+	for _, n := range notes {
+		fmt.Fprintln(w, "ERR", n)
+	}
+	return nil
+}
+
+func failure(r *result.Result) string {
+	switch {
+	case r.Error != "":
+		return r.Error
+	case r.Mismatches > 0:
+		return fmt.Sprintf("%d echoes differed from what was sent", r.Mismatches)
+	case r.Failed > 0:
+		return fmt.Sprintf("%d connections failed", r.Failed)
+	}
+	return "no message completed"
+}
+
+func center(s string, w int) string {
+	if len(s) >= w {
+		return s
+	}
+	left := (w - len(s)) / 2
+	return strings.Repeat(" ", left) + s + strings.Repeat(" ", w-len(s)-left)
+}
+
+func sizeName(n int) string {
+	switch {
+	case n >= 1<<20 && n%(1<<20) == 0:
+		return fmt.Sprintf("%dMiB", n>>20)
+	case n >= 1<<10 && n%(1<<10) == 0:
+		return fmt.Sprintf("%dKiB", n>>10)
+	}
+	return fmt.Sprintf("%dB", n)
+}
+
+func rate(v float64) string {
+	switch {
+	case v >= 1e6:
+		return fmt.Sprintf("%.2fM", v/1e6)
+	case v >= 1e4:
+		return fmt.Sprintf("%.1fk", v/1e3)
+	case v >= 1e3:
+		return fmt.Sprintf("%.2fk", v/1e3)
+	}
+	return fmt.Sprintf("%.0f", v)
+}
+
+func micros(us float64) string {
+	switch {
+	case us >= 1e6:
+		return fmt.Sprintf("%.2fs", us/1e6)
+	case us >= 1e4:
+		return fmt.Sprintf("%.0fms", us/1e3)
+	case us >= 1e3:
+		return fmt.Sprintf("%.1fms", us/1e3)
+	}
+	return fmt.Sprintf("%.0fus", us)
+}
