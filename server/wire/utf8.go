@@ -86,20 +86,16 @@ func (v *UTF8Validator) Write(p []byte) bool {
 	}
 	n := len(p)
 	for i < n {
-		// ASCII runs, 16 then 8 bytes at a time.
-		for i+16 <= n {
-			if (binary.LittleEndian.Uint64(p[i:])|binary.LittleEndian.Uint64(p[i+8:]))&asciiMask != 0 {
-				break
-			}
-			i += 16
-		}
-		if i+8 <= n && binary.LittleEndian.Uint64(p[i:])&asciiMask == 0 {
-			i += 8
-			continue
-		}
 		c := p[i]
 		if c < 0x80 {
+			// ASCII runs go 16, then 8 bytes at a time.
 			i++
+			for i+16 <= n && (binary.LittleEndian.Uint64(p[i:])|binary.LittleEndian.Uint64(p[i+8:]))&asciiMask == 0 {
+				i += 16
+			}
+			if i+8 <= n && binary.LittleEndian.Uint64(p[i:])&asciiMask == 0 {
+				i += 8
+			}
 			continue
 		}
 		x := leading[c]

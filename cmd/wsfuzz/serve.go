@@ -1,0 +1,94 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"log"
+	"net"
+	"os"
+	"os/signal"
+	"syscall"
+	"time"
+
+	"github.com/wsfuzz/wsfuzz/server"
+)
+
+const serveUsage = `usage: wsfuzz serve [flags]
+
+Runs the strict reference echo server: every text and binary message is
+echoed back, pings are answered, and every violation of RFC 6455 fails the
+connection with the exact close code (1002 protocol error, 1007 invalid
+UTF-8, 1009 message too big). Point Autobahn|Testsuite's fuzzingclient or
+your own client at ws://ADDR/.
+
+SIGINT or SIGTERM shuts down gracefully: every client gets a close frame
+with 1001 and the server waits up to --shutdown-timeout for them to close.
+
+flags:
+`
+
+func runServe(args []string) error {
+	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
+	fs.Usage = func() {
+		fmt.Fprint(fs.Output(), serveUsage)
+		fs.PrintDefaults()
+	}
+	var (
+		cfg             server.Config
+		maxMessage      = byteSize(server.DefaultMaxMessageSize)
+		maxFrame        byteSize
+		addr            = fs.String("addr", "127.0.0.1:9001", "TCP address to listen on")
+		verbose         = fs.Bool("verbose", false, "log one line per connection event")
+		shutdownTimeout = fs.Duration("shutdown-timeout", 5*time.Second, "how long a graceful shutdown waits for clients to close")
+	)
+	fs.Var(&maxMessage, "max-message-size", "largest message (after inflation); larger ones fail with 1009")
+	fs.Var(&maxFrame, "max-frame-size", "largest frame payload; larger ones fail with 1009 (0: same as --max-message-size)")
+	fs.DurationVar(&cfg.HandshakeTimeout, "handshake-timeout", server.DefaultHandshakeTimeout, "drop a client that has not sent its opening handshake by then")
+	fs.DurationVar(&cfg.IdleTimeout, "idle-timeout", server.DefaultIdleTimeout, "close (1001) a connection silent for this long")
+	fs.DurationVar(&cfg.CloseTimeout, "close-timeout", server.DefaultCloseTimeout, "how long to wait for the client's close frame or TCP close")
+	fs.IntVar(&cfg.MaxConnections, "max-connections", server.DefaultMaxConnections, "connections served at once; more get 503")
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return err
+		}
+		return usageError{err.Error()}
+	}
+	if fs.NArg() > 0 {
+		return usageError{fmt.Sprintf("unexpected argument %q", fs.Arg(0))}
+	}
+	if maxMessage <= 0 {
+		return usageError{"--max-message-size must be positive"}
+	}
+	cfg.MaxMessageSize, cfg.MaxFrameSize = int64(maxMessage), int64(maxFrame)
+	logger := log.New(os.Stderr, "", log.LstdFlags|log.Lmicroseconds)
+	if *verbose {
+		cfg.Logf = logger.Printf
+	}
+
+	ln, err := net.Listen("tcp", *addr)
+	if err != nil {
+		return err
+	}
+	srv := server.New(cfg)
+	logger.Printf("wsfuzz reference server listening on ws://%s/", ln.Addr())
+
+	stop := make(chan os.Signal, 1)
+	signal.Notify(stop, os.Interrupt, syscall.SIGTERM)
+	served := make(chan error, 1)
+	go func() { served <- srv.Serve(ln) }()
+	select {
+	case err := <-served:
+		return err
+	case sig := <-stop:
+		logger.Printf("%v: closing %d connections with 1001", sig, srv.Active())
+		ctx, cancel := context.WithTimeout(context.Background(), *shutdownTimeout)
+		defer cancel()
+		if err := srv.Shutdown(ctx); err != nil {
+			logger.Printf("shutdown: %v; remaining connections dropped", err)
+		}
+		<-served
+		return nil
+	}
+}

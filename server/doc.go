@@ -1,0 +1,10 @@
+// Package server is the strict reference echo server of RFC 6455 and
+// RFC 7692 (permessage-deflate).
+//
+// Its core is Session, a sans-I/O state machine: bytes from the client go
+// in, in chunks of any size, and bytes for the client come out, with the
+// events that happened. It has no sockets, goroutines or clocks, so fuzz
+// targets and properties drive it in memory. Handshake answers the opening
+// handshake the same way. Server is the thin network shell around both: it
+// reads, feeds, writes, and enforces timeouts and connection limits.
+package server
