@@ -120,42 +120,29 @@ fi
 
 # The reference server's flags, read from its help: compression is on by
 # default and turned off with --no-compression (or --compression=false);
-# the message limit is raised to 16 MiB when a flag for it exists.
-ref_limit_args=()
+# limits are set where a flag for them exists: 16 MiB messages, enough
+# connections, a short graceful shutdown.
+ref_args=()
 ref_off_args=()
+ref_deflate=0
+has_flag() { grep -Eq -- "^[[:space:]]*--?$1([[:space:]=]|\$)" "$tmp/logs/wsfuzz-help.txt"; }
 if [ "$ref_ok" = 1 ]; then
-	help=$tmp/logs/wsfuzz-help.txt
-	if grep -q -- '-no-compression' "$help"; then
-		ref_off_args=(--no-compression)
-	elif grep -q -- '-compression\b' "$help"; then
-		ref_off_args=(--compression=false)
-	elif grep -q -- '-deflate\b' "$help"; then
-		ref_off_args=(--deflate=false)
+	if has_flag no-compression; then
+		ref_deflate=1 ref_off_args=(--no-compression)
+	elif has_flag compression; then
+		ref_deflate=1 ref_off_args=(--compression=false)
+	elif has_flag compress; then
+		ref_deflate=1 ref_off_args=(--compress=false)
+	elif grep -qi 'deflate' "$tmp/logs/wsfuzz-help.txt"; then
+		ref_deflate=1 # on by default, no flag to turn it off: the client just does not offer it
 	fi
-	for flag in max-message max-message-size message-limit max-msg; do
-		if grep -q -- "-$flag\b" "$help"; then
-			ref_limit_args+=("--$flag=16777216")
-			break
-		fi
-	done
-	for flag in max-frame max-frame-size frame-limit; do
-		if grep -q -- "-$flag\b" "$help"; then
-			ref_limit_args+=("--$flag=16777216")
-			break
-		fi
-	done
-	for flag in max-inflated max-inflate inflate-limit; do
-		if grep -q -- "-$flag\b" "$help"; then
-			ref_limit_args+=("--$flag=16777216")
-			break
-		fi
-	done
-	for flag in max-conns max-connections; do
-		if grep -q -- "-$flag\b" "$help"; then
-			ref_limit_args+=("--$flag=5000")
-			break
-		fi
-	done
+	has_flag max-message-size && ref_args+=(--max-message-size=16777216)
+	has_flag max-connections && ref_args+=(--max-connections=5000)
+	has_flag shutdown-timeout && ref_args+=(--shutdown-timeout=1s)
+	if [ "$ref_deflate" != 1 ]; then
+		ref_note="the reference server has no permessage-deflate yet (nothing in 'wsfuzz serve --help'); its compression rows show n/a"
+		log "$ref_note"
+	fi
 fi
 
 # start_server NAME MODE PORT: start NAME with compression MODE (off|on).
@@ -165,9 +152,9 @@ start_server() {
 	case "$name" in
 	wsfuzz)
 		if [ "$mode" = off ]; then
-			"$tmp/bin/wsfuzz" serve --addr "$addr" "${ref_limit_args[@]}" "${ref_off_args[@]}" >>"$logf" 2>&1 &
+			"$tmp/bin/wsfuzz" serve --addr "$addr" "${ref_args[@]}" "${ref_off_args[@]}" >>"$logf" 2>&1 &
 		else
-			"$tmp/bin/wsfuzz" serve --addr "$addr" "${ref_limit_args[@]}" >>"$logf" 2>&1 &
+			"$tmp/bin/wsfuzz" serve --addr "$addr" "${ref_args[@]}" >>"$logf" 2>&1 &
 		fi
 		;;
 	*)
@@ -218,6 +205,10 @@ for name in $servers; do
 		continue
 	fi
 	for mode in off on; do
+		if [ "$name" = wsfuzz ] && [ "$mode" = on ] && [ "$ref_deflate" != 1 ]; then
+			n=$((n + ${#rows_on[@]}))
+			continue
+		fi
 		if [ "$mode" = off ]; then rows=("${rows_off[@]}"); compress=false; else rows=("${rows_on[@]}"); compress=true; fi
 		port=$("$tool" port)
 		up=1
@@ -258,11 +249,10 @@ done
 	echo "cores: $(nproc), $(go version | sed 's/^go version //'), $(uname -sr)"
 	echo "cells: $duration each ($warmup warm-up not counted) or a message cap (16 B and 1 KiB: 2M, 64 KiB: 200k, 1 MiB: 6k), whichever first; one message in flight per connection"
 	echo "client: scripts/bench/load (gobwas/ws handshake, prebuilt masked frames, every echo compared byte for byte)"
-	if [ -n "$ref_note" ]; then
-		echo "note: $ref_note"
-	elif [ "$ref_ok" = 1 ]; then
-		echo "wsfuzz: serve ${ref_limit_args[*]} (compression off: ${ref_off_args[*]:-no flag found, left on; the client does not offer it})"
+	if [ "$ref_ok" = 1 ]; then
+		echo "wsfuzz: serve ${ref_args[*]}; compression off: ${ref_off_args[*]:-(no flag; the client does not offer it)}"
 	fi
+	[ -n "$ref_note" ] && echo "note: $ref_note"
 	echo
 	"$tool" table "$jsonl" wsfuzz
 } >"$tmp/table.txt"

@@ -9,8 +9,9 @@ require (
 	github.com/gobwas/httphead v0.1.0
 	github.com/gobwas/ws v1.5.0
 	github.com/gorilla/websocket v1.5.3
-	github.com/klauspost/compress v1.17.9
+	github.com/klauspost/compress v1.20.3
 	github.com/lxzan/gws v1.8.9
+	github.com/wsfuzz/wsfuzz v0.0.0-00010101000000-000000000000
 )
 
 require github.com/dolthub/maphash v0.1.0 // indirect
