@@ -1,6 +1,6 @@
 module github.com/wsfuzz/wsfuzz
 
-go 1.26
+go 1.26.0
 
 require (
 	github.com/gobwas/httphead v0.1.0 // indirect
@@ -8,4 +8,5 @@ require (
 	github.com/google/gofuzz v1.2.0 // indirect
 	github.com/klauspost/compress v1.20.3 // indirect
 	github.com/leanovate/gopter v0.2.11 // indirect
+	golang.org/x/sys v0.49.0 // indirect
 )

@@ -30,6 +30,7 @@ func MaskCopy(dst, src []byte, key [4]byte, pos int) int {
 		p := pos & 3
 		k32 := uint32(key[p]) | uint32(key[(p+1)&3])<<8 | uint32(key[(p+2)&3])<<16 | uint32(key[(p+3)&3])<<24
 		k := uint64(k32) | uint64(k32)<<32
+		i = maskVector(dst, src, k)
 		for ; i+32 <= n; i += 32 {
 			s := src[i : i+32 : i+32]
 			d := dst[i : i+32 : i+32]

@@ -1,6 +1,6 @@
 package wire
 
-import "encoding/binary"
+import "unicode/utf8"
 
 // UTF8Validator checks a text message for UTF-8 validity as it arrives, in
 // pieces of any size, and fails fast: it stops at the first byte that can no
@@ -62,10 +62,13 @@ var acceptRanges = [5][2]uint8{
 	{0x80, 0x8F},
 }
 
-const asciiMask = 0x8080808080808080
-
 // Write validates p as the next piece of the message. It returns false at
 // the first bad byte (see Offset), and keeps returning false afterwards.
+//
+// The bulk of p (every sequence that ends inside p) is checked by
+// utf8.Valid, the standard library's tuned loop; only the few bytes that
+// continue a sequence from the previous piece or start one for the next,
+// and the input of a failure, are scanned byte by byte here.
 func (v *UTF8Validator) Write(p []byte) bool {
 	if v.failed {
 		return false
@@ -84,18 +87,40 @@ func (v *UTF8Validator) Write(p []byte) bool {
 		v.need--
 		i++
 	}
+	t := openTail(p[i:]) + i
+	if !utf8.Valid(p[i:t]) {
+		return v.scan(p, i)
+	}
+	return v.scan(p, t)
+}
+
+// openTail returns where the sequence left open at the end of p starts, or
+// len(p) when p ends on a sequence boundary (or on a byte that is invalid
+// anyway, which the bulk check then reports).
+func openTail(p []byte) int {
+	for k := 1; k <= 3 && k <= len(p); k++ {
+		c := p[len(p)-k]
+		if c < 0x80 {
+			break
+		}
+		if c >= 0xC0 {
+			if int(leading[c]&7) > k {
+				return len(p) - k
+			}
+			break
+		}
+	}
+	return len(p)
+}
+
+// scan validates p[i:] byte by byte, fails at the first bad byte, and
+// records a sequence left open at the end of p.
+func (v *UTF8Validator) scan(p []byte, i int) bool {
 	n := len(p)
 	for i < n {
 		c := p[i]
 		if c < 0x80 {
-			// ASCII runs go 16, then 8 bytes at a time.
 			i++
-			for i+16 <= n && (binary.LittleEndian.Uint64(p[i:])|binary.LittleEndian.Uint64(p[i+8:]))&asciiMask == 0 {
-				i += 16
-			}
-			if i+8 <= n && binary.LittleEndian.Uint64(p[i:])&asciiMask == 0 {
-				i += 8
-			}
 			continue
 		}
 		x := leading[c]
@@ -104,36 +129,22 @@ func (v *UTF8Validator) Write(p []byte) bool {
 			return v.fail(i)
 		}
 		ar := acceptRanges[x>>4]
-		if i+size <= n {
-			if c1 := p[i+1]; c1 < ar[0] || ar[1] < c1 {
-				return v.fail(i + 1)
-			}
-			if size > 2 {
-				if c2 := p[i+2]; c2 < 0x80 || 0xBF < c2 {
-					return v.fail(i + 2)
-				}
-				if size > 3 {
-					if c3 := p[i+3]; c3 < 0x80 || 0xBF < c3 {
-						return v.fail(i + 3)
-					}
-				}
-			}
-			i += size
-			continue
-		}
-		// The sequence runs past the end of p: check what is here and
-		// remember what the next piece must bring.
 		lo, hi := ar[0], ar[1]
-		need := size - 1
-		for j := i + 1; j < n; j++ {
+		j := i + 1
+		for ; j < i+size; j++ {
+			if j == n {
+				// The sequence runs past the end of p: the next piece
+				// must bring the rest.
+				v.need, v.lo, v.hi = uint8(i+size-j), lo, hi
+				v.n += int64(n)
+				return true
+			}
 			if c := p[j]; c < lo || c > hi {
 				return v.fail(j)
 			}
 			lo, hi = 0x80, 0xBF
-			need--
 		}
-		v.need, v.lo, v.hi = uint8(need), lo, hi
-		break
+		i = j
 	}
 	v.n += int64(n)
 	return true
