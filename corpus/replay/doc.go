@@ -1,0 +1,31 @@
+// Package replay replays Autobahn|Testsuite cases against a WebSocket server
+// and judges the outcome with Autobahn's own rules.
+//
+// A report's wire log records what the fuzzing client did: the opening
+// handshake, the frames it sent (with their chop sizes and sync flags), the
+// timers it armed and the frames it received. Only part of that is the
+// case's script; the rest is the client reacting to the server (answering a
+// close, failing the connection on a protocol error, closing once the
+// expected events arrived). Compile separates the two: the script is sent
+// again as logged, octet for octet and chunk for chunk, and the reactions
+// are made again by a client that behaves like Autobahn's, so that a server
+// that acts differently from the recorded one is met the way the real suite
+// would meet it.
+//
+//	plan, err := replay.Compile(c)           // err: the case cannot be replayed exactly
+//	obs, err := replay.Run(ctx, plan, "ws://127.0.0.1:9001/", replay.Options{})
+//	v := replay.Judge(c, obs)                // Autobahn's verdicts
+//	ok := v.Pass(strict)
+//
+// Judge is a pure function of the case's expectations and what was observed,
+// so it also judges a report's own recorded outcome (FromReport): that is how
+// the tests check it against thousands of verdicts the real suite gave.
+//
+// Timers. Autobahn waits in seconds (a case arms "fail the connection after
+// 1 s", "continue after 1 s", "close after 1 s", and its protocol waits 1 s
+// for a closing handshake). None of these waits decide a verdict against a
+// server that answers at once, so Options.TimeScale shortens all of them
+// (0.1 by default: 1 s becomes 100 ms). A server that needs more time than
+// the scaled wait to react is judged as if it had not reacted; use
+// TimeScale 1 to wait exactly as Autobahn does.
+package replay

@@ -1,0 +1,64 @@
+package replay
+
+import (
+	"strings"
+	"time"
+
+	"github.com/wsfuzz/wsfuzz/corpus"
+)
+
+// Observed is what the fuzzing client saw of one run of a case: the events
+// the case records (messages, pongs, timeout marks) and how the connection
+// ended. Run fills it from a live server; FromReport from a report.
+type Observed struct {
+	// Open is true when the opening handshake completed.
+	Open bool
+	// Events are the received events in order.
+	Events []corpus.Event
+	// Closing is the closing behaviour, in Autobahn's terms.
+	Closing corpus.Closing
+	// CloseReceived is true when a close frame arrived from the server.
+	CloseReceived bool
+	// Duration is the time from the start of the case to the end of TCP.
+	Duration time.Duration
+
+	// HandshakeError says why the opening handshake failed, if it did.
+	HandshakeError string
+	// Diverged, when set, says where the server took the run past what
+	// the report recorded, so that the rest of the case is not known (a
+	// timer fired that never fired in the recorded run, for example).
+	Diverged string
+	// TimedOut is true when the replay gave up on a server that kept the
+	// connection open with nothing left to do, and dropped TCP itself.
+	TimedOut bool
+	// Trace is a readable log of the replay: what was sent and received,
+	// timers and state changes, one line each.
+	Trace []string
+}
+
+// FromReport returns what the fuzzing client observed in the run a report
+// records, for judging it again (Judge(c, FromReport(c)) gives the report's
+// own verdicts when the judge agrees with Autobahn).
+func FromReport(c *corpus.Case) *Observed {
+	o := &Observed{
+		Events:   c.Received,
+		Closing:  c.Closing,
+		Duration: time.Duration(c.DurationMS) * time.Millisecond,
+	}
+	resp := strings.TrimSpace(c.HTTPResponse)
+	switch {
+	case resp != "":
+		o.Open = strings.HasPrefix(resp, "HTTP/1.1 101")
+	default:
+		o.Open = !strings.Contains(c.ResultClose, "opening handshake was never completed")
+	}
+	for _, e := range c.Wire {
+		if e.Kind == corpus.RxFrame && e.Frame != nil && e.Frame.Opcode == 8 {
+			o.CloseReceived = true
+		}
+	}
+	if c.Closing.RemoteCloseCode != 0 {
+		o.CloseReceived = true
+	}
+	return o
+}
