@@ -1,0 +1,31 @@
+package main
+
+import "testing"
+
+func TestByteSize(t *testing.T) {
+	for in, want := range map[string]int64{"125": 125, "64KiB": 64 << 10, "16MiB": 16 << 20, "1GiB": 1 << 30, "2M": 2 << 20, "10B": 10} {
+		var s byteSize
+		if err := s.Set(in); err != nil || int64(s) != want {
+			t.Errorf("%q: got %d, %v; want %d", in, s, err, want)
+		}
+	}
+	for _, bad := range []string{"", "-1", "1.5MiB", "MiB", "12XB", "99999999999GiB"} {
+		var s byteSize
+		if err := s.Set(bad); err == nil {
+			t.Errorf("%q accepted as %d", bad, s)
+		}
+	}
+	s := byteSize(16 << 20)
+	if s.String() != "16MiB" {
+		t.Errorf("String() = %q", s.String())
+	}
+}
+
+func TestServeRejectsBadFlags(t *testing.T) {
+	for _, args := range [][]string{{"--max-message-size", "0"}, {"--max-message-size", "lots"}, {"extra"}, {"--no-such-flag"}} {
+		err := runServe(args)
+		if _, ok := err.(usageError); !ok {
+			t.Errorf("serve %v: err %v, want a usage error", args, err)
+		}
+	}
+}
