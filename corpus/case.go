@@ -50,6 +50,10 @@ type Event struct {
 	Kind   string
 	Data   []byte
 	Binary bool
+	// Truncated is true when the report cut Data: it holds only the first
+	// bytes of the payload (Autobahn logs at most 64 bytes of a payload
+	// longer than 60 and marks the cut with " ...").
+	Truncated bool
 }
 
 // ExpectedClose is what Autobahn required of the closing handshake.
@@ -75,23 +79,32 @@ type Closing struct {
 type EntryKind string
 
 // The wire-log entry kinds. TX is what the fuzzing peer sent, RX what it
-// received.
+// received. The timer kinds follow Autobahn's fuzzing protocol: CT is
+// continueLater (run the case's next step after Seconds), KL killAfter
+// (fail the connection after Seconds), TI closeAfter (start the closing
+// handshake after Seconds); CTE, KLE and TIE mark the timer firing.
 const (
-	TxOctets      EntryKind = "TO"  // octets sent
-	RxOctets      EntryKind = "RO"  // octets received
-	TxFrame       EntryKind = "TF"  // a frame sent (decoded view)
-	RxFrame       EntryKind = "RF"  // a frame received (decoded view)
-	CloseAfter    EntryKind = "CT"  // close timer started: close after Seconds
-	CloseExpired  EntryKind = "CTE" // close timer fired
-	KillAfter     EntryKind = "KL"  // drop TCP after Seconds
-	KillExpired   EntryKind = "KLE" // kill timer fired
-	Timeout       EntryKind = "TI"  // a timeout of Seconds armed
-	TimeoutFired  EntryKind = "TIE" // that timeout fired
-	Logging       EntryKind = "WLM" // wire logging switched on or off (Enabled)
-	Delay         EntryKind = "DELAY"
-	FailAfter     EntryKind = "FAIL"
-	DroppedByPeer EntryKind = "DROP" // the peer closed TCP
+	TxOctets      EntryKind = "TO"      // octets sent
+	RxOctets      EntryKind = "RO"      // octets received
+	TxFrame       EntryKind = "TF"      // a frame sent (decoded view)
+	RxFrame       EntryKind = "RF"      // a frame received (decoded view)
+	ContinueAfter EntryKind = "CT"      // go on with the case after Seconds (Mark tags the step)
+	ContinueFired EntryKind = "CTE"     // that delay ran out
+	KillAfter     EntryKind = "KL"      // fail the connection (drop TCP) after Seconds
+	KillExpired   EntryKind = "KLE"     // kill timer fired
+	Timeout       EntryKind = "TI"      // start the closing handshake after Seconds
+	TimeoutFired  EntryKind = "TIE"     // that timer fired
+	Logging       EntryKind = "WLM"     // wire logging switched on or off (Enabled)
+	DroppedByPeer EntryKind = "DROP"    // the peer closed TCP
+	DroppedByMe   EntryKind = "DROP_ME" // the fuzzing peer closed TCP
 )
+
+// The HTML and text renderings name the same kinds differently; their
+// readers map them onto the JSON kinds above: "DELAY n sec for TAG t" is
+// CT, "DELAY TIMEOUT on TAG t" CTE, "FAIL CONNECTION AFTER" KL, "FAILING
+// CONNECTION" KLE, "CLOSE CONNECTION AFTER" TI, "CLOSING CONNECTION" TIE,
+// "WIRELOG ENABLED/DISABLED" WLM. Every wire log ends with DROP or DROP_ME
+// (the JSON form implies it from droppedByMe; the readers add it).
 
 // Entry is one line of a wire log.
 type Entry struct {
@@ -102,13 +115,19 @@ type Entry struct {
 	Octets []byte
 	Length int
 	Exact  bool
+	// Rebuilt is true when a cut entry's Octets were recovered from
+	// elsewhere in the report: the handshake from httpRequest or
+	// httpResponse, frame octets from their TX FRAME (or RX FRAME) entry.
+	// Exact is then true as well. Length is -1 when the report does not
+	// state it (the HTML and text forms never do).
+	Rebuilt bool
 	// Sync is Autobahn's sync flag of TO and TF entries: the octets went out
 	// in a write of their own, to be flushed before what follows.
 	Sync bool
 	// Frame is the decoded view of TF/RF entries.
 	Frame *Frame
-	// Seconds is the delay of CT, KL, TI and DELAY entries; Mark names the
-	// timer of CT/CTE entries.
+	// Seconds is the delay of CT, KL and TI entries; Mark names the step
+	// of CT/CTE entries ("" when the report says None).
 	Seconds float64
 	Mark    string
 	// Enabled is the state WLM switched wire logging to.
@@ -124,7 +143,8 @@ type Frame struct {
 	Mask []byte
 	// Payload is the payload; PayloadExact is true when it is whole
 	// (PayloadLength bytes). Autobahn renders payloads as text or "0x"-hex
-	// and cuts long ones.
+	// and cuts long ones. PayloadLength is -1 when the report does not
+	// state it (older HTML and text pages).
 	Payload       []byte
 	PayloadLength int
 	PayloadExact  bool
@@ -135,4 +155,16 @@ type Frame struct {
 	// were sent in.
 	ChopSize int
 	Sync     bool
+	// Wire is the frame's octets exactly as they went over the wire (header
+	// and masked payload), nil unless every one of them is known from the
+	// octet entries, exact or rebuilt.
+	Wire []byte
+
+	// uncertain is set by the text readers when the rendered payload may
+	// differ from the real one (Autobahn's line wrapping turns every
+	// whitespace character into a space and drops trailing whitespace).
+	uncertain bool
+	// cuts are the offsets inside Wire where one octet entry ended and the
+	// next began (the frame went out, or came in, in pieces).
+	cuts []int
 }
