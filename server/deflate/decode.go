@@ -10,7 +10,7 @@ var syncTail = [4]byte{0x00, 0x00, 0xff, 0xff}
 // inflater decodes one compressed message (RFC 1951) into a ring-shaped
 // window and hands the window's octets to a sink as it fills.
 //
-// Input is the message followed by syncTail, read as one bit stream, least
+// Input is the message followed by tail, read as one bit stream, least
 // significant bit first. The message is valid when decoding ends exactly at
 // the end of that stream on a block boundary, or when it reaches a block
 // marked final (BFINAL): RFC 7692 section 7.2.3.5 lets a sender end with a
@@ -20,9 +20,10 @@ var syncTail = [4]byte{0x00, 0x00, 0xff, 0xff}
 // With context takeover it carries over between messages, so a
 // back-reference may reach into earlier messages; otherwise it starts empty.
 type inflater struct {
-	in []byte
+	in   []byte
+	tail []byte // read after in: syncTail for a message
 	// pos is the next octet to load into bits, counting the octets of
-	// syncTail after those of in. bits holds nbits unread bits in its low
+	// tail after those of in. bits holds nbits unread bits in its low
 	// end; above them it may hold copies of the octets at pos and after
 	// (see refill), never anything else.
 	pos   int
@@ -36,6 +37,8 @@ type inflater struct {
 
 	out *sink
 	sc  *scratch
+
+	final bool // a block marked final ended the stream
 }
 
 // scratch holds the tables of one dynamic block; it is pooled, since an
@@ -47,7 +50,7 @@ type scratch struct {
 	lens [286 + 30]uint8
 }
 
-func (f *inflater) end() int { return len(f.in) + len(syncTail) }
+func (f *inflater) end() int { return len(f.in) + len(f.tail) }
 
 // offset is the index of the octet holding the next unread bit.
 func (f *inflater) offset() int { return f.pos - int(f.nbits+7)/8 }
@@ -72,7 +75,7 @@ func (f *inflater) refill() {
 		if f.pos < len(f.in) {
 			c = f.in[f.pos]
 		} else {
-			c = syncTail[f.pos-len(f.in)]
+			c = f.tail[f.pos-len(f.in)]
 		}
 		f.bits |= uint64(c) << f.nbits
 		f.nbits += 8
@@ -119,8 +122,12 @@ func (f *inflater) run() error {
 		default:
 			err = f.corrupt("reserved block type 3")
 		}
-		if err != nil || hdr&1 == 1 {
+		if err != nil {
 			return err
+		}
+		if hdr&1 == 1 {
+			f.final = true
+			return nil
 		}
 	}
 }
@@ -151,7 +158,7 @@ func (f *inflater) stored() error {
 		case f.pos < len(f.in):
 			src = f.in[f.pos:]
 		case f.pos < f.end():
-			src = syncTail[f.pos-len(f.in):]
+			src = f.tail[f.pos-len(f.in):]
 		default:
 			return f.corrupt("message ends inside a stored block")
 		}

@@ -60,7 +60,8 @@ func NewDecompressor(p Params) *Decompressor {
 // plus the tail is a truncated stream.
 func (d *Decompressor) Inflate(dst, compressed []byte, limit int64) ([]byte, error) {
 	f := inflater{
-		in: compressed,
+		in:   compressed,
+		tail: syncTail[:],
 		out: &sink{
 			buf:   dst,
 			limit: max(limit, 0),
