@@ -1,0 +1,74 @@
+package fuzz
+
+import (
+	"bytes"
+	"compress/flate"
+	"errors"
+	"fmt"
+	"io"
+
+	"github.com/wsfuzz/wsfuzz/server"
+	"github.com/wsfuzz/wsfuzz/server/deflate"
+)
+
+// deflateCodec plugs server/deflate's codec into a session as its
+// server.MessageCodec: one Compressor for the messages the server sends,
+// one Decompressor for those it receives.
+type deflateCodec struct {
+	c *deflate.Compressor
+	d *deflate.Decompressor
+}
+
+func newDeflateCodec(p deflate.Params) *deflateCodec {
+	return &deflateCodec{c: deflate.NewCompressor(p, flate.BestSpeed), d: deflate.NewDecompressor(p)}
+}
+
+func (c *deflateCodec) Compress(dst, msg []byte) ([]byte, error) { return c.c.Compress(dst, msg) }
+
+// Inflate wraps deflate.ErrTooLarge in server.ErrInflatedTooLarge, as the
+// session expects.
+func (c *deflateCodec) Inflate(dst, compressed []byte, limit int64) ([]byte, error) {
+	out, err := c.d.Inflate(dst, compressed, limit)
+	if errors.Is(err, deflate.ErrTooLarge) {
+		err = fmt.Errorf("%w: %w", server.ErrInflatedTooLarge, err)
+	}
+	return out, err
+}
+
+// syncTail is what RFC 7692 section 7.2.1 removes from the end of every
+// compressed message: the last four octets of a sync flush.
+var syncTail = []byte{0x00, 0x00, 0xFF, 0xFF}
+
+// referenceInflater inflates the compressed messages of one direction of a
+// connection with compress/flate, independently of server/deflate. Under
+// context takeover a message may point back into earlier ones, so each
+// message is inflated after all earlier ones of the connection, from the
+// start (quadratic, and fine for fuzz-sized inputs); without it, each
+// message alone.
+type referenceInflater struct {
+	takeover bool
+	history  []byte // earlier messages, each with its tail
+	produced int    // how much the history inflates to
+}
+
+// inflate returns the message that compressed inflates to, and false when
+// it does not inflate.
+func (ri *referenceInflater) inflate(compressed []byte) ([]byte, bool) {
+	in := append(bytes.Clone(compressed), syncTail...)
+	if ri.takeover {
+		in = append(ri.history, in...)
+	}
+	all, err := io.ReadAll(flate.NewReader(bytes.NewReader(in)))
+	if err != io.ErrUnexpectedEOF && err != nil {
+		return nil, false
+	}
+	if !ri.takeover {
+		return all, true
+	}
+	if len(all) < ri.produced {
+		return nil, false
+	}
+	msg := all[ri.produced:]
+	ri.history, ri.produced = in, len(all)
+	return msg, true
+}

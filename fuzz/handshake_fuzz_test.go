@@ -1,0 +1,128 @@
+package fuzz
+
+import (
+	"bufio"
+	"bytes"
+	"crypto/sha1"
+	"encoding/base64"
+	"io"
+	"net/http"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/wsfuzz/wsfuzz/server"
+)
+
+// FuzzHandshake feeds raw bytes to the sans-I/O opening handshake as an
+// HTTP request and checks the answer with checkHandshake.
+func FuzzHandshake(f *testing.F) {
+	f.Fuzz(func(t *testing.T, request []byte) {
+		checkHandshake(t, readHandshake, request)
+	})
+}
+
+// readHandshake is the handshake under test, with no extension offered.
+func readHandshake(raw []byte) (server.HandshakeResult, int, error) {
+	return server.ReadHandshake(raw, nil)
+}
+
+// handshakeLimit is the size of the largest request header section the
+// server reads (server.MaxHandshakeSize), restated as the contract.
+const handshakeLimit = 8 << 10
+
+// expectHandshake is the model's answer to raw: the status (0 while more
+// bytes are needed), the size of the request, and the client's key when
+// the upgrade is valid. It applies RFC 6455 section 4.2.1 on top of
+// net/http's request parser: a GET in HTTP/1.1 with a Host, an Upgrade
+// header naming websocket and a Connection header naming upgrade
+// (case-insensitive tokens), no body, exactly one Sec-WebSocket-Version
+// that is 13 (else 426) and exactly one Sec-WebSocket-Key that is the
+// base64 of 16 bytes. A header section that does not end within 8 KiB is
+// refused with 431.
+func expectHandshake(raw []byte) (status, size int, key string) {
+	end := bytes.Index(raw, []byte("\r\n\r\n"))
+	if end < 0 || end+4 > handshakeLimit {
+		if len(raw) < handshakeLimit {
+			return 0, 0, ""
+		}
+		return http.StatusRequestHeaderFieldsTooLarge, len(raw), ""
+	}
+	size = end + 4
+	req, err := http.ReadRequest(bufio.NewReader(bytes.NewReader(raw[:size])))
+	if err != nil {
+		return http.StatusBadRequest, size, ""
+	}
+	hasToken := func(name, token string) bool {
+		for _, v := range req.Header[http.CanonicalHeaderKey(name)] {
+			for _, t := range strings.Split(v, ",") {
+				if strings.EqualFold(strings.TrimSpace(t), token) {
+					return true
+				}
+			}
+		}
+		return false
+	}
+	if req.Method != "GET" || req.ProtoMajor != 1 || req.ProtoMinor != 1 || req.Host == "" ||
+		!hasToken("Upgrade", "websocket") || !hasToken("Connection", "upgrade") ||
+		req.ContentLength > 0 || len(req.TransferEncoding) > 0 {
+		return http.StatusBadRequest, size, ""
+	}
+	if v := req.Header["Sec-Websocket-Version"]; len(v) != 1 || strings.TrimSpace(v[0]) != "13" {
+		return http.StatusUpgradeRequired, size, ""
+	}
+	keys := req.Header["Sec-Websocket-Key"]
+	if len(keys) != 1 {
+		return http.StatusBadRequest, size, ""
+	}
+	key = strings.TrimSpace(keys[0])
+	if k, err := base64.StdEncoding.DecodeString(key); err != nil || len(k) != 16 {
+		return http.StatusBadRequest, size, ""
+	}
+	return http.StatusSwitchingProtocols, size, key
+}
+
+// checkHandshake is FuzzHandshake's property, over the handshake under
+// test: it never panics; it asks for more bytes exactly when the model
+// does; otherwise it consumes the request and nothing more, answers 101
+// exactly for a valid upgrade (with the accept key of RFC 6455 section
+// 1.3) and otherwise the model's 4xx, with a one-line reason that is also
+// the body, and "Sec-WebSocket-Version: 13" on a 426.
+func checkHandshake(r reporter, read func([]byte) (server.HandshakeResult, int, error), raw []byte) {
+	r.Helper()
+	wantStatus, wantSize, key := expectHandshake(raw)
+	res, size, err := read(raw)
+	if wantStatus == 0 {
+		if err != server.ErrIncompleteRequest {
+			r.Errorf("request %q: got status %d, error %v; want a request for more bytes", clip(raw), res.Status, err)
+		}
+		return
+	}
+	if err != nil || res.Status != wantStatus || size != wantSize {
+		r.Errorf("request %q: status %d (%q), consumed %d, error %v; want %d, consumed %d",
+			clip(raw), res.Status, res.Reason, size, err, wantStatus, wantSize)
+		return
+	}
+	resp, perr := http.ReadResponse(bufio.NewReader(bytes.NewReader(res.Response)), nil)
+	if perr != nil || resp.StatusCode != wantStatus {
+		r.Errorf("request %q: response %q does not parse as status %d (%v)", clip(raw), res.Response, wantStatus, perr)
+		return
+	}
+	if wantStatus == http.StatusSwitchingProtocols {
+		sum := sha1.Sum([]byte(key + "258EAFA5-E914-47DA-95CA-C5AB0DC85B11"))
+		accept := base64.StdEncoding.EncodeToString(sum[:])
+		if !res.Accepted() || resp.Header.Get("Sec-WebSocket-Accept") != accept ||
+			!strings.EqualFold(resp.Header.Get("Upgrade"), "websocket") || !strings.EqualFold(resp.Header.Get("Connection"), "upgrade") {
+			r.Errorf("request %q: 101 response %q lacks Upgrade, Connection or accept key %s", clip(raw), res.Response, accept)
+		}
+		return
+	}
+	body, _ := io.ReadAll(resp.Body)
+	if res.Accepted() || res.Reason == "" || strings.ContainsAny(res.Reason, "\r\n") || string(body) != res.Reason+"\n" ||
+		resp.Header.Get("Content-Length") != strconv.Itoa(len(body)) {
+		r.Errorf("request %q: refusal %q has reason %q and body %q", clip(raw), res.Response, res.Reason, body)
+	}
+	if wantStatus == http.StatusUpgradeRequired && resp.Header.Get("Sec-WebSocket-Version") != "13" {
+		r.Errorf("request %q: 426 response %q without Sec-WebSocket-Version: 13", clip(raw), res.Response)
+	}
+}

@@ -1,0 +1,245 @@
+package fuzz
+
+import "encoding/binary"
+
+// Opcodes and close codes as the model spells them: plain numbers from
+// RFC 6455, so that the model shares no code with server/wire.
+const (
+	opContinuation = 0x0
+	opText         = 0x1
+	opBinary       = 0x2
+	opClose        = 0x8
+	opPing         = 0x9
+	opPong         = 0xA
+
+	codeNormal        = 1000
+	codeProtocolError = 1002
+	codeInvalidData   = 1007
+	codeTooBig        = 1009
+)
+
+// modelFrame is one frame the server sends, as the model predicts it and as
+// parseServerStream reads it: the opcode, the payload (for a compressed
+// message, the message before compression) and, for a close frame, its
+// code. Close reasons are not modelled: a strict server may word them as it
+// likes.
+type modelFrame struct {
+	op         byte
+	compressed bool
+	payload    []byte
+	code       uint16
+}
+
+// modelConfig is what the model knows of the session's configuration.
+type modelConfig struct {
+	// maxMessage bounds a message (compressed bytes as received, and the
+	// inflated message): more fails the connection with 1009.
+	maxMessage int
+	// inflate, when not nil, means permessage-deflate was negotiated:
+	// RSV1 marks a compressed message, and inflate turns each one, in
+	// order, into the message (ok false when it does not inflate,
+	// tooBig when it inflates past maxMessage).
+	inflate func(compressed []byte) (msg []byte, ok, tooBig bool)
+}
+
+// sessionModel is the simplest model of the strict echo session that
+// predicts its output: it reads the client stream whole, frame by frame,
+// by hand, and applies the rules of RFC 6455 in the plainest way. It is
+// deliberately not streaming and not fast; it must only be right.
+//
+// When rules are judged: a frame's length encoding as soon as its length
+// bytes are there, every other header rule once the whole header (with
+// the masking key) is there, UTF-8 of an uncompressed text message as soon
+// as a byte arrives that no continuation can make valid (fail fast, even
+// mid-frame), and everything else once the frame or message is complete. A
+// stream that ends in the middle of a frame leaves the session open unless
+// one of those rules already failed it.
+type sessionModel struct {
+	cfg    modelConfig
+	out    []modelFrame
+	done   bool
+	failed bool
+
+	msgOp         byte // opcode of the message being reassembled, 0 for none
+	msgCompressed bool
+	msg           []byte
+}
+
+// predictSession returns the frames the server must send in reply to the
+// client's stream, whether the session ends (closing handshake or failure)
+// and whether it fails.
+func predictSession(stream []byte, cfg modelConfig) (out []modelFrame, done, failed bool) {
+	m := sessionModel{cfg: cfg}
+	m.run(stream)
+	return m.out, m.done, m.failed
+}
+
+func (m *sessionModel) run(s []byte) {
+	for !m.done && len(s) >= 2 {
+		fin := s[0]&0x80 != 0
+		rsv := s[0] >> 4 & 7
+		op := s[0] & 0xF
+		masked := s[1]&0x80 != 0
+		length := uint64(s[1] & 0x7F)
+		n := 2
+		switch length {
+		case 126:
+			if len(s) < 4 {
+				return
+			}
+			length, n = uint64(binary.BigEndian.Uint16(s[2:])), 4
+			if length < 126 {
+				m.fail(codeProtocolError) // not the minimal encoding
+				return
+			}
+		case 127:
+			if len(s) < 10 {
+				return
+			}
+			length, n = binary.BigEndian.Uint64(s[2:]), 10
+			if length>>63 != 0 || length <= 0xFFFF {
+				m.fail(codeProtocolError) // top bit set, or not minimal
+				return
+			}
+		}
+		var key [4]byte
+		if masked {
+			if len(s) < n+4 {
+				return
+			}
+			copy(key[:], s[n:])
+			n += 4
+		}
+		if code := m.judgeHeader(fin, rsv, op, masked, length); code != 0 {
+			m.fail(code)
+			return
+		}
+		s = s[n:]
+		avail := uint64(len(s))
+		if avail > length {
+			avail = length
+		}
+		payload := make([]byte, avail)
+		for i := range payload {
+			payload[i] = s[i] ^ key[i%4]
+		}
+		s = s[avail:]
+		m.frame(fin, rsv, op, payload, avail == length)
+	}
+}
+
+// judgeHeader returns the close code with which the header fails the
+// connection, or 0. Every header rule fails with 1002, so their order does
+// not matter; the size limit (1009) comes after them.
+func (m *sessionModel) judgeHeader(fin bool, rsv, op byte, masked bool, length uint64) uint16 {
+	control := op >= 8
+	switch {
+	case op >= 3 && op <= 7 || op >= 0xB:
+		return codeProtocolError // reserved opcode
+	case !masked:
+		return codeProtocolError // clients must mask
+	case control && (rsv != 0 || !fin || length > 125):
+		return codeProtocolError
+	case control:
+		return 0
+	case op == opContinuation && (m.msgOp == 0 || rsv != 0):
+		return codeProtocolError // nothing to continue, or RSV on a continuation
+	case op != opContinuation && m.msgOp != 0:
+		return codeProtocolError // a new message before the last one ended
+	case op != opContinuation && rsv != 0 && (m.cfg.inflate == nil || rsv != 4):
+		return codeProtocolError // RSV bits no extension gave meaning
+	case uint64(len(m.msg))+length > uint64(m.cfg.maxMessage):
+		return codeTooBig
+	}
+	return 0
+}
+
+// frame acts on a frame whose header passed: payload is what arrived of
+// its payload, complete whether all of it did.
+func (m *sessionModel) frame(fin bool, rsv, op byte, payload []byte, complete bool) {
+	if op >= 8 {
+		if complete {
+			m.control(op, payload)
+		}
+		return
+	}
+	if op != opContinuation {
+		m.msgOp, m.msgCompressed, m.msg = op, rsv != 0, nil
+	}
+	m.msg = append(m.msg, payload...)
+	text := m.msgOp == opText && !m.msgCompressed
+	if text {
+		if bad := firstBadUTF8(m.msg); bad >= 0 && bad < len(m.msg) {
+			m.fail(codeInvalidData) // fail fast
+			return
+		}
+	}
+	if !complete || !fin {
+		return
+	}
+	op, msg := m.msgOp, m.msg
+	m.msgOp, m.msg = 0, nil
+	if m.msgCompressed {
+		plain, ok, tooBig := m.cfg.inflate(msg)
+		switch {
+		case tooBig:
+			m.fail(codeTooBig)
+		case !ok:
+			m.fail(codeInvalidData)
+		case op == opText && firstBadUTF8(plain) != -1:
+			m.fail(codeInvalidData)
+		default:
+			m.send(modelFrame{op: op, compressed: true, payload: plain})
+		}
+		return
+	}
+	if text && firstBadUTF8(msg) != -1 {
+		m.fail(codeInvalidData) // ends inside a sequence
+		return
+	}
+	m.send(modelFrame{op: op, payload: msg})
+}
+
+// control acts on a whole control frame.
+func (m *sessionModel) control(op byte, payload []byte) {
+	switch op {
+	case opPing:
+		m.send(modelFrame{op: opPong, payload: payload})
+	case opClose:
+		if len(payload) == 0 {
+			m.send(modelFrame{op: opClose, code: codeNormal})
+			m.done = true
+			return
+		}
+		if len(payload) == 1 {
+			m.fail(codeProtocolError)
+			return
+		}
+		code := binary.BigEndian.Uint16(payload)
+		switch {
+		case !closeCodeSendable(code):
+			m.fail(codeProtocolError)
+		case firstBadUTF8(payload[2:]) != -1:
+			m.fail(codeInvalidData)
+		default:
+			m.send(modelFrame{op: opClose, code: code})
+			m.done = true
+		}
+	}
+}
+
+func (m *sessionModel) send(f modelFrame) { m.out = append(m.out, f) }
+
+// fail ends the session with a close frame carrying code.
+func (m *sessionModel) fail(code uint16) {
+	m.send(modelFrame{op: opClose, code: code})
+	m.done, m.failed = true, true
+}
+
+// closeCodeSendable is the model's table of the close codes allowed on the
+// wire: 1000-1003 and 1007-1011 from RFC 6455 section 7.4.1, 1012-1014 as
+// registered with IANA since, and 3000-4999 for libraries and
+// applications.
+func closeCodeSendable(code uint16) bool {
+	return code >= 1000 && code <= 1003 || code >= 1007 && code <= 1014 || code >= 3000 && code <= 4999
+}

@@ -1,0 +1,116 @@
+package fuzz
+
+import (
+	"bytes"
+	"testing"
+
+	"github.com/wsfuzz/wsfuzz/server"
+	"github.com/wsfuzz/wsfuzz/server/deflate"
+)
+
+// sessionMaxMessage is the message size limit of the sessions FuzzSession
+// drives: 1 MiB, far below the server's default of 16 MiB, so that a
+// declared length or a decompression bomb costs little per run while
+// every size rule (1009 on a frame, on a fragmented message, on an
+// inflated message) stays reachable.
+const sessionMaxMessage = 1 << 20
+
+// FuzzSession feeds a client byte stream (what follows the opening
+// handshake) to the sans-I/O session and checks it with checkSession.
+// chops lists the sizes of the reads the stream arrives in (unsigned
+// varints, see forEachPiece); extensions is the client's
+// Sec-WebSocket-Extensions offer, negotiated with server/deflate's
+// default preferences.
+func FuzzSession(f *testing.F) {
+	f.Fuzz(func(t *testing.T, stream, chops []byte, extensions string) {
+		checkSession(t, negotiateSession(extensions), stream, chops)
+	})
+}
+
+// sessionSetup is what checkSession needs of a negotiated connection: a
+// way to open the session under test, and the model's view of the same
+// configuration. Each is called afresh for every run, because compression
+// contexts are per connection.
+type sessionSetup struct {
+	open func() echoSession
+	// model returns the model's configuration and the reader of the
+	// server's compressed frames (nil without compression).
+	model func() (modelConfig, func([]byte) ([]byte, bool))
+}
+
+// negotiateSession negotiates extensions the way the server's handshake
+// does and returns the setup of such a connection. The model inflates the
+// client's compressed messages with a Decompressor of the same parameters
+// (FuzzInflate holds that one to compress/flate), and the server's
+// compressed frames with compress/flate alone.
+func negotiateSession(extensions string) sessionSetup {
+	var (
+		p  deflate.Params
+		ok bool
+	)
+	if extensions != "" {
+		p, _, ok = deflate.Negotiate([]string{extensions}, deflate.Preferences{})
+	}
+	if !ok {
+		return sessionSetup{
+			open: func() echoSession { return server.NewSession(server.SessionConfig{MaxMessageSize: sessionMaxMessage}) },
+			model: func() (modelConfig, func([]byte) ([]byte, bool)) {
+				return modelConfig{maxMessage: sessionMaxMessage}, nil
+			},
+		}
+	}
+	return sessionSetup{
+		open: func() echoSession {
+			return server.NewSession(server.SessionConfig{MaxMessageSize: sessionMaxMessage, Compression: newDeflateCodec(p)})
+		},
+		model: func() (modelConfig, func([]byte) ([]byte, bool)) {
+			d := deflate.NewDecompressor(p)
+			inflate := func(compressed []byte) ([]byte, bool, bool) {
+				msg, err := d.Inflate(nil, compressed, sessionMaxMessage)
+				return msg, err == nil, err == deflate.ErrTooLarge
+			}
+			out := &referenceInflater{takeover: !p.ServerNoContextTakeover}
+			return modelConfig{maxMessage: sessionMaxMessage, inflate: inflate}, out.inflate
+		},
+	}
+}
+
+// checkSession is FuzzSession's property, over the session under test:
+//
+//   - feeding the stream whole and feeding it in the pieces chops lists
+//     give the same output bytes;
+//   - the output is a valid stream of server frames (parseServerStream:
+//     unmasked, unfragmented, minimal lengths, control frames of at most
+//     125 bytes, a sendable close code last);
+//   - its frames are exactly the ones the model predicts: each echoed
+//     message (inflated, when compressed) and pong with the same payload,
+//     then the close frame with the predicted code (the echoed code, or
+//     1002, 1007 or 1009 for a failure);
+//   - the session is done exactly when the model's is, and has an error
+//     exactly when the model failed the connection.
+func checkSession(r reporter, setup sessionSetup, stream, chops []byte) {
+	r.Helper()
+	whole := setup.open()
+	out := feedPieces(whole, stream, nil)
+	chopped := setup.open()
+	if got := feedPieces(chopped, stream, chops); !bytes.Equal(got, out) {
+		var sizes []int
+		forEachPiece(stream, chops, func(p []byte) { sizes = append(sizes, len(p)) })
+		r.Errorf("stream %x: chopped as %v the output is\n%x\nbut whole it is\n%x", clip(stream), sizes, clip(got), clip(out))
+		return
+	}
+	cfg, inflateOut := setup.model()
+	frames, err := parseServerStream(out, inflateOut)
+	if err != nil {
+		r.Errorf("stream %x: invalid server output %x: %v", clip(stream), clip(out), err)
+		return
+	}
+	want, done, failed := predictSession(stream, cfg)
+	if !sameFrames(frames, want) {
+		r.Errorf("stream %x:\nserver sent %s\nmodel says  %s", clip(stream), describeFrames(frames), describeFrames(want))
+		return
+	}
+	if whole.Done() != done || (whole.Err() != nil) != failed {
+		r.Errorf("stream %x: session done=%v err=%v; model done=%v failed=%v", clip(stream), whole.Done(), whole.Err(), done, failed)
+	}
+}
