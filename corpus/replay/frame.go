@@ -1,0 +1,156 @@
+package replay
+
+import (
+	"encoding/binary"
+
+	"github.com/wsfuzz/wsfuzz/corpus"
+)
+
+// encodeFrame returns the octets of a frame as Autobahn's sendFrame writes
+// them: FIN, RSV and opcode in the first byte, the shortest length
+// encoding, the masking key when there is one and the masked payload.
+func encodeFrame(opcode int, fin bool, rsv int, mask []byte, payload []byte) []byte {
+	b0 := byte(opcode % 128)
+	if fin {
+		b0 |= 0x80
+	}
+	b0 |= byte(rsv%8) << 4
+	out := []byte{b0, 0}
+	n := len(payload)
+	switch {
+	case n <= 125:
+		out[1] = byte(n)
+	case n <= 0xffff:
+		out[1] = 126
+		out = binary.BigEndian.AppendUint16(out, uint16(n))
+	default:
+		out[1] = 127
+		out = binary.BigEndian.AppendUint64(out, uint64(n))
+	}
+	if mask != nil {
+		out[1] |= 0x80
+		out = append(out, mask...)
+	}
+	start := len(out)
+	out = append(out, payload...)
+	if mask != nil {
+		maskAt(out[start:], mask, 0)
+	}
+	return out
+}
+
+// maskAt XORs p with the masking key, p starting at payload offset pos.
+func maskAt(p, key []byte, pos int) {
+	for i := range p {
+		p[i] ^= key[(pos+i)%4]
+	}
+}
+
+// frameLength returns the number of octets a frame of payload length n
+// takes on the wire.
+func frameLength(n int, masked bool) int {
+	l := 2 + n
+	switch {
+	case n > 0xffff:
+		l += 8
+	case n > 125:
+		l += 2
+	}
+	if masked {
+		l += 4
+	}
+	return l
+}
+
+// buildFrame rebuilds a sent frame from its TF entry. It returns the
+// frame's length on the wire (-1 when the entry does not say) and its
+// octets, nil when the entry does not hold the whole payload: a cut payload
+// can still be rebuilt when the frame repeats a short payload to a stated
+// length (Autobahn's payload_len), as long as the short payload is whole.
+func buildFrame(f *corpus.Frame) (int, []byte) {
+	n := f.PayloadLength
+	if f.RepeatLength > 0 {
+		n = f.RepeatLength
+	} else if n < 0 && f.PayloadExact {
+		n = len(f.Payload)
+	}
+	if n < 0 {
+		return -1, nil
+	}
+	masked := f.Mask != nil
+	length := frameLength(n, masked)
+	if masked && len(f.Mask) != 4 {
+		return length, nil
+	}
+	unitLen := f.PayloadLength
+	if unitLen < 0 {
+		unitLen = len(f.Payload)
+	}
+	if !f.PayloadExact || len(f.Payload) != unitLen {
+		return length, nil
+	}
+	payload := f.Payload
+	if f.RepeatLength > 0 {
+		if len(f.Payload) == 0 {
+			return length, nil
+		}
+		payload = make([]byte, 0, n)
+		for len(payload) < n {
+			payload = append(payload, f.Payload[:min(len(f.Payload), n-len(payload))]...)
+		}
+	}
+	return length, encodeFrame(f.Opcode, f.Fin, f.Rsv, f.Mask, payload)
+}
+
+// rawStream follows the octets a script wrote outside logged frames
+// (Autobahn's streaming API: beginMessageFrame writes a header, then
+// sendMessageFrameData the payload in pieces), to know the frame left open
+// at the end of the log: its masking key and how much of its payload was
+// sent.
+type rawStream struct {
+	buf []byte
+}
+
+func (r *rawStream) add(p []byte) { r.buf = append(r.buf, p...) }
+
+// open returns the masking key of the frame left unfinished at the end of
+// the raw octets, how many of its payload octets were sent and how many
+// are left; ok is false when no frame is left open.
+func (r *rawStream) open() (key []byte, sent, left int, ok bool) {
+	b := r.buf
+	for len(b) >= 2 {
+		n := int(b[1] & 0x7f)
+		hl := 2
+		switch n {
+		case 126:
+			hl += 2
+		case 127:
+			hl += 8
+		}
+		masked := b[1]&0x80 != 0
+		if masked {
+			hl += 4
+		}
+		if len(b) < hl {
+			return nil, 0, 0, false
+		}
+		switch n {
+		case 126:
+			n = int(binary.BigEndian.Uint16(b[2:]))
+		case 127:
+			v := binary.BigEndian.Uint64(b[2:])
+			if v > 1<<40 {
+				return nil, 0, 0, false
+			}
+			n = int(v)
+		}
+		if len(b)-hl < n {
+			if !masked {
+				return nil, 0, 0, false
+			}
+			return b[hl-4 : hl], len(b) - hl, n - (len(b) - hl), true
+		}
+		b = b[hl+n:]
+	}
+	return nil, 0, 0, false
+}
