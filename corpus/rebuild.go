@@ -46,6 +46,7 @@ func complete(c *Case) {
 			c.HTTPResponse = string(e.Octets[:skips[i]])
 		}
 	}
+	fillClosePayloads(c)
 	lineUp(c, TxOctets, TxFrame, skips, true)
 	lineUp(c, RxOctets, RxFrame, skips, false)
 
@@ -125,6 +126,36 @@ func describeCuts(c *Case, run []int, reason string) string {
 		return fmt.Sprintf("entry %d (TO, %s, %d shown): %s", run[0], size, shown, reason)
 	}
 	return fmt.Sprintf("entries %d-%d (%d TO entries, %s, %d shown each): %s", run[0], run[len(run)-1], len(run), size, shown, reason)
+}
+
+// fillClosePayloads completes cut close-frame payloads from the close code
+// and reason the report keeps whole in its closing details: a close
+// payload is the code in two bytes, big-endian, then the reason. The
+// candidate is used only when it has the stated length and starts with
+// the shown part of the payload.
+func fillClosePayloads(c *Case) {
+	for i := range c.Wire {
+		e := &c.Wire[i]
+		if e.Frame == nil || e.Frame.Opcode != 8 || (e.Frame.PayloadExact && !e.Frame.uncertain) {
+			continue
+		}
+		code, reason := c.Closing.LocalCloseCode, c.Closing.LocalCloseReason
+		if e.Kind == RxFrame {
+			code, reason = c.Closing.RemoteCloseCode, c.Closing.RemoteCloseReason
+		}
+		if code <= 0 || code > 0xffff {
+			continue
+		}
+		p := append([]byte{byte(code >> 8), byte(code)}, reason...)
+		f := e.Frame
+		if f.PayloadLength != len(p) || f.RepeatLength > 0 {
+			continue
+		}
+		if !f.uncertain && !bytes.HasPrefix(p, f.Payload) {
+			continue
+		}
+		f.Payload, f.PayloadExact, f.uncertain = p, true, false
+	}
 }
 
 func firstOf(wire []Entry, k EntryKind) int {

@@ -1,5 +1,148 @@
 package main
 
-import "errors"
+import (
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
 
-func runImport(args []string) error { return errors.New("not available in this build yet") }
+	"github.com/wsfuzz/wsfuzz/corpus"
+)
+
+const importUsage = `usage: wsfuzz import [--failing-only] [--cases 6.4.*,7.*] [--out fuzz/testdata/fuzz] REPORT...
+
+Turn Autobahn|Testsuite reports into seed corpus entries for the fuzz
+targets, failing cases first. REPORT is a per-case report (JSON, HTML or
+its text rendering), an index.json, or a directory of reports (walked
+recursively). Cut wire-log entries are rebuilt from their frame entries
+where the report has the whole payload; otherwise the case is partial and
+the skipped entries are listed. Files are named by content: importing the
+same reports again writes nothing new.
+
+flags:
+`
+
+// runImport is "wsfuzz import".
+func runImport(args []string) error {
+	return importMain(args, os.Stdout, os.Stderr)
+}
+
+func importMain(args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("import", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	failingOnly := fs.Bool("failing-only", false, "import only cases Autobahn did not pass (a verdict other than OK, NON-STRICT, INFORMATIONAL)")
+	cases := fs.String("cases", "", "comma-separated case ids or patterns with * (e.g. 6.4.*,7.*); empty imports all")
+	out := fs.String("out", filepath.Join("fuzz", "testdata", "fuzz"), "corpus root; files go to OUT/<Target>/")
+	maxBytes := fs.Int("max-bytes", corpus.DefaultMaxBytes, "leave out seeds whose arguments exceed this many bytes (a session is cut after the last write that fits)")
+	dryRun := fs.Bool("n", false, "dry run: report what would be written, write nothing")
+	quiet := fs.Bool("q", false, "print only the summary line and errors")
+	fs.Usage = func() {
+		fmt.Fprint(stderr, importUsage)
+		fs.PrintDefaults()
+	}
+	// Flags may come before or after the reports.
+	var reports []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			if err == flag.ErrHelp {
+				return err
+			}
+			return usageError{err.Error()}
+		}
+		if fs.NArg() == 0 {
+			break
+		}
+		reports = append(reports, fs.Arg(0))
+		args = fs.Args()[1:]
+	}
+	if len(reports) == 0 {
+		fs.Usage()
+		return usageError{"import: no REPORT given"}
+	}
+	if *maxBytes <= 0 {
+		return usageError{"import: --max-bytes must be positive"}
+	}
+	var patterns []string
+	for _, p := range strings.Split(*cases, ",") {
+		if p = strings.TrimSpace(p); p != "" {
+			patterns = append(patterns, p)
+		}
+	}
+	opt := corpus.ImportOptions{Out: *out, FailingOnly: *failingOnly, Cases: patterns, MaxBytes: *maxBytes, DryRun: *dryRun}
+	sum, errs := corpus.Import(opt, func(ci corpus.CaseImport) {
+		if !*quiet {
+			printCase(stdout, ci)
+		}
+	}, reports...)
+	for _, err := range errs {
+		fmt.Fprintf(stderr, "wsfuzz import: %v\n", err)
+	}
+	fmt.Fprintln(stdout, summaryLine(sum, *dryRun))
+	if len(errs) > 0 {
+		return fmt.Errorf("%d error(s)", len(errs))
+	}
+	return nil
+}
+
+// printCase prints what was written and skipped for one case.
+func printCase(w io.Writer, ci corpus.CaseImport) {
+	c := ci.Case
+	verdict := c.Behavior
+	if c.BehaviorClose != "" {
+		verdict += "/" + c.BehaviorClose
+	}
+	exact, rebuilt, skipped := c.Counts()
+	perTarget, newFiles := map[string]int{}, 0
+	for i, p := range ci.Paths {
+		perTarget[filepath.Base(filepath.Dir(p))]++
+		if ci.New[i] {
+			newFiles++
+		}
+	}
+	var wrote []string
+	for _, t := range corpus.Targets {
+		if n := perTarget[t]; n > 0 {
+			wrote = append(wrote, fmt.Sprintf("%s %d", t, n))
+		}
+	}
+	files := "no seeds"
+	if len(wrote) > 0 {
+		files = fmt.Sprintf("%s (%d new)", strings.Join(wrote, ", "), newFiles)
+	}
+	partial := ""
+	if c.Partial {
+		partial = " PARTIAL"
+	}
+	fmt.Fprintf(w, "%s %s %s%s [%s]: TX entries %d exact, %d rebuilt, %d skipped; %s\n",
+		c.ID, c.Agent, verdict, partial, filepath.Base(c.Source), exact, rebuilt, skipped, files)
+	for _, s := range c.Skipped {
+		fmt.Fprintf(w, "    skipped %s\n", s)
+	}
+	for _, n := range ci.Notes {
+		fmt.Fprintf(w, "    left out %s\n", n)
+	}
+	if ci.Err != nil {
+		fmt.Fprintf(w, "    error: %v\n", ci.Err)
+	}
+}
+
+func summaryLine(s corpus.Summary, dryRun bool) string {
+	var per []string
+	total, fresh := 0, 0
+	for _, t := range corpus.Targets {
+		total += s.Files[t]
+		fresh += s.New[t]
+		if s.Files[t] > 0 {
+			per = append(per, fmt.Sprintf("%s %d", t, s.Files[t]))
+		}
+	}
+	verb := "written"
+	if dryRun {
+		verb = "to write (dry run)"
+		fresh = 0
+	}
+	return fmt.Sprintf("imported %d cases (%d partial, %d errors); TX entries %d exact, %d rebuilt, %d skipped; corpus files %d (%s), %d new %s",
+		s.Cases, s.Partial, s.Errors, s.Exact, s.Rebuilt, s.Skipped, total, strings.Join(per, ", "), fresh, verb)
+}
