@@ -1,0 +1,55 @@
+// Package props is a property-based regression suite for WebSocket
+// implementations (RFC 6455, RFC 7692), built on gopter, together with the
+// generators it is made of.
+//
+// A fuzz target hunts for the one input that breaks an implementation; a
+// property states what must hold for every input and checks it on many
+// generated ones, shrinking any failure to a small counterexample. The
+// properties here are functions of the implementation under test, so the
+// same statement checks the reference server of this module, a deliberately
+// broken variant in this package's tests, or your own code:
+//
+//	func TestMyCodecRoundTrip(t *testing.T) {
+//		props.Check(t, props.FrameRoundTrip(props.FrameCodec{
+//			Encode: myEncode,
+//			Decode: myDecode,
+//		}))
+//	}
+//
+// # Generators
+//
+// Every generator says in its doc comment what it covers, and every value
+// it produces shrinks towards the simplest value that still fails:
+//
+//   - [Length], [Header], [HeaderBytes]: frame headers over every opcode,
+//     RSV combination and masking, with lengths concentrated at the
+//     encoding boundaries (0, 1, 125, 126, 127, 65535, 65536) and a few huge
+//     ones up to 2^63-1; arbitrary header-like bytes.
+//   - [MaskKey], [MaskOffset], [Payload]: masking inputs.
+//   - [ValidUTF8], [InvalidUTF8], [UTF8Text]: text with each kind of
+//     defect (overlong forms, surrogates, code points above U+10FFFF,
+//     truncated sequences, stray continuation bytes, impossible bytes) at
+//     the start, middle and end.
+//   - [CloseCode], [ClosePayloads]: close codes of every class of the RFC
+//     table and close payloads with reasons of 0..123 bytes, valid or not.
+//   - [Messages]: fragmented messages with control frames interleaved.
+//   - [Chops]: how a byte stream is cut into reads.
+//   - [DeflateOffers]: permessage-deflate parameter offers.
+//   - [Actions], [ActionFor]: what a client sends, frame by frame, for
+//     whole-session properties and the stateful model.
+//
+// # Properties
+//
+// [FrameRoundTrip], [DecodeEncodeIdempotent], [MaskInvolution],
+// [MaskMatchesDefinition], [MaskOffsetComposition], [UTF8SplitInvariance],
+// [UTF8FailFast], [CloseCodeClassification], [ClosePayloadVerdict],
+// [FragmentedEcho], [ChopInvariance], [DeflateRoundTrip] and
+// [SessionModel].
+//
+// # Running
+//
+// [Check] runs a property with the case count from PROPS_N (default
+// [DefaultN], scaled by the property's weight) and the seed from PROPS_SEED
+// (random when unset). A failure prints the shrunk counterexample, the seed,
+// and the go test command that reruns exactly that case.
+package props

@@ -1,0 +1,71 @@
+package props
+
+import (
+	"bytes"
+	"fmt"
+
+	"github.com/leanovate/gopter"
+	"github.com/leanovate/gopter/prop"
+
+	"github.com/wsfuzz/wsfuzz/server/wire"
+)
+
+// maxMessageLen bounds generated messages: past the 16-bit length form.
+const maxMessageLen = 70000
+
+// FragmentedEcho states that a message cut into any fragments, with any
+// pings and pongs interleaved (from Messages), and fed in any reads (from
+// Chops), is echoed once, whole, in one frame, after a pong for each ping
+// sent before its last fragment, and followed by the pongs for pings sent
+// after it: one pong per ping, in order, with the ping's payload. The
+// server stays open.
+func FragmentedEcho(newServer NewServer) gopter.Prop {
+	return prop.ForAll(func(m Message, chop Chop) string {
+		var want []Frame
+		for _, f := range m.Frames() {
+			switch {
+			case f.Header.OpCode == wire.OpPing:
+				want = append(want, ServerFrame(wire.OpPong, f.Payload))
+			case !f.Header.OpCode.IsControl() && f.Header.Fin:
+				want = append(want, ServerFrame(m.Op, m.Payload))
+			}
+		}
+		srv := newServer()
+		out := FeedChopped(srv, m.Bytes(), chop)
+		got, err := ParseServerStream(out)
+		if err != nil {
+			return fmt.Sprintf("server output: %v", err)
+		}
+		if err := SameOutput(got, want); err != nil {
+			return err.Error()
+		}
+		if srv.Done() {
+			return "server closed the connection"
+		}
+		return ""
+	}, Messages(maxMessageLen), Chops())
+}
+
+// ChopInvariance states that a whole client stream (from Actions:
+// messages, fragments, pings, pongs, invalid text, close frames and
+// garbage headers, so streams that end the connection too) gives the same
+// output bytes and the same end state however it is cut into reads.
+func ChopInvariance(newServer NewServer) gopter.Prop {
+	return prop.ForAll(func(as []Action, chop Chop) string {
+		var stream []byte
+		for _, a := range as {
+			stream = append(stream, a.Bytes()...)
+		}
+		one := newServer()
+		whole := FeedChopped(one, stream, nil)
+		cut := newServer()
+		pieces := FeedChopped(cut, stream, chop)
+		if !bytes.Equal(whole, pieces) {
+			return fmt.Sprintf("%d-byte stream: output in one read %s, in pieces %s", len(stream), showBytes(whole), showBytes(pieces))
+		}
+		if one.Done() != cut.Done() {
+			return fmt.Sprintf("done %v in one read, %v in pieces", one.Done(), cut.Done())
+		}
+		return ""
+	}, Actions(2000), Chops())
+}

@@ -1,0 +1,56 @@
+package props
+
+import (
+	"testing"
+
+	"github.com/wsfuzz/wsfuzz/server"
+	"github.com/wsfuzz/wsfuzz/server/wire"
+)
+
+// The weights of the properties that drive whole sessions: a case costs
+// them tens to thousands of times a header round trip, so they check a
+// fraction of PROPS_N cases (see Weight).
+const (
+	fragmentWeight = 0.25
+	chopWeight     = 0.1
+	modelWeight    = 0.02
+	modelMaxSteps  = 40
+)
+
+// modelLimit is the message size limit of the session the model checks:
+// small enough that generated messages cross it.
+const modelLimit = 4096
+
+func TestFrameRoundTrip(t *testing.T) { Check(t, FrameRoundTrip(WireCodec)) }
+
+func TestDecodeEncodeIdempotent(t *testing.T) { Check(t, DecodeEncodeIdempotent(WireCodec)) }
+
+func TestMaskInvolution(t *testing.T) { Check(t, MaskInvolution(wire.MaskBytes)) }
+
+func TestMaskMatchesDefinition(t *testing.T) {
+	t.Run("fast", func(t *testing.T) { Check(t, MaskMatchesDefinition(wire.MaskBytes)) })
+	t.Run("slow", func(t *testing.T) { Check(t, MaskMatchesDefinition(wire.MaskBytesSlow)) })
+}
+
+func TestMaskOffsetComposition(t *testing.T) { Check(t, MaskOffsetComposition(wire.MaskBytes)) }
+
+func TestUTF8SplitInvariance(t *testing.T) { Check(t, UTF8SplitInvariance(WireUTF8)) }
+
+func TestUTF8FailFast(t *testing.T) { Check(t, UTF8FailFast(WireUTF8)) }
+
+func TestCloseCodeClassification(t *testing.T) { Check(t, CloseCodeClassification(WireSendable)) }
+
+func TestClosePayloadVerdict(t *testing.T) { Check(t, ClosePayloadVerdict(WireParseClose)) }
+
+func TestFragmentedEcho(t *testing.T) {
+	Check(t, FragmentedEcho(SessionServer(server.SessionConfig{})), Weight(fragmentWeight))
+}
+
+func TestChopInvariance(t *testing.T) {
+	Check(t, ChopInvariance(SessionServer(server.SessionConfig{})), Weight(chopWeight))
+}
+
+func TestSessionModel(t *testing.T) {
+	srv := SessionServer(server.SessionConfig{MaxMessageSize: modelLimit})
+	Check(t, SessionModel(srv, modelLimit, 2*modelLimit), Weight(modelWeight), MaxSize(modelMaxSteps))
+}

@@ -1,0 +1,44 @@
+package props
+
+import "github.com/wsfuzz/wsfuzz/server"
+
+// Server is the server side of one WebSocket connection after the opening
+// handshake, as a state machine without I/O: the whole-session properties
+// feed it a client's byte stream and compare what it writes back.
+type Server interface {
+	// Feed processes the next read of the client's stream and returns the
+	// bytes to write to the client. The result may alias the server's
+	// buffers: it is used before the next call.
+	Feed(p []byte) []byte
+	// Done reports whether the server will close the connection: the
+	// closing handshake is over or the connection failed.
+	Done() bool
+}
+
+// NewServer starts a server for a fresh connection.
+type NewServer func() Server
+
+// SessionServer returns the reference session of package server, with
+// cfg, as a NewServer.
+func SessionServer(cfg server.SessionConfig) NewServer {
+	return func() Server { return sessionServer{server.NewSession(cfg)} }
+}
+
+type sessionServer struct{ s *server.Session }
+
+func (s sessionServer) Feed(p []byte) []byte {
+	out, _, _ := s.s.Feed(p)
+	return out
+}
+
+func (s sessionServer) Done() bool { return s.s.Done() }
+
+// FeedChopped feeds stream to srv in the reads of chop and returns all it
+// wrote.
+func FeedChopped(srv Server, stream []byte, chop Chop) []byte {
+	var out []byte
+	for _, piece := range chop.Split(stream) {
+		out = append(out, srv.Feed(piece)...)
+	}
+	return out
+}
