@@ -19,8 +19,15 @@
 # whichever comes first. Everything stays on 127.0.0.1, every server started
 # here is stopped on exit.
 #
+# The load and the servers are pinned to separate halves of the CPUs.
+#
+# Before each cell it waits (a bounded while) for other processes to go
+# quiet; cells where others still took CPU are marked in the table.
+#
 # Environment: BENCH_SERVERS="wsfuzz gorilla" runs a subset;
-# BENCH_DURATION / BENCH_WARMUP override the cell length (e.g. 5s / 1s).
+# BENCH_DURATION / BENCH_WARMUP override the cell length (e.g. 5s / 1s);
+# BENCH_PIN=0 lets the load and the servers share all CPUs; BENCH_QUIET=0
+# skips the waits for a quiet machine.
 set -uo pipefail
 
 quick=0
@@ -97,11 +104,31 @@ fi
 # ---- build -----------------------------------------------------------------
 mkdir -p "$tmp/bin" "$tmp/logs" "$results"
 log "building peers and the load generator (scripts/bench)"
-if ! (cd "$bench" && go build -o "$tmp/bin/" ./servers/... ./load ./benchtool); then
+# -mod=mod: the nested module follows the root module's requirements
+# through its replace directive, so let go update its go.mod when they move.
+if ! (cd "$bench" && go build -mod=mod -o "$tmp/bin/" ./servers/... ./load ./benchtool); then
 	log "build of scripts/bench failed"
 	exit 1
 fi
 tool=$tmp/bin/benchtool
+
+# On a small machine the load and the server fight for the same cores and a
+# cell's result depends on where the scheduler put them. Pin the load to
+# one half of the allowed CPUs and the servers to the other (Go sizes
+# GOMAXPROCS to that), so every server gets the same cores, the client can
+# never take them, and cells repeat closely. BENCH_PIN=0 turns this off.
+run_load=()
+run_server=()
+pin_note="not pinned"
+if [ "${BENCH_PIN:-1}" != 0 ] && command -v taskset >/dev/null; then
+	if halves=$("$tool" split-cpus 2>/dev/null); then
+		read -r load_cpus server_cpus <<<"$halves"
+		run_load=(taskset -c "$load_cpus")
+		run_server=(taskset -c "$server_cpus")
+		pin_note="load on CPU $load_cpus, servers on CPU $server_cpus (taskset)"
+	fi
+fi
+log "pinning: $pin_note"
 
 ref_ok=0
 ref_note=
@@ -152,16 +179,16 @@ start_server() {
 	case "$name" in
 	wsfuzz)
 		if [ "$mode" = off ]; then
-			"$tmp/bin/wsfuzz" serve --addr "$addr" "${ref_args[@]}" "${ref_off_args[@]}" >>"$logf" 2>&1 &
+			"${run_server[@]}" "$tmp/bin/wsfuzz" serve --addr "$addr" "${ref_args[@]}" "${ref_off_args[@]}" >>"$logf" 2>&1 &
 		else
-			"$tmp/bin/wsfuzz" serve --addr "$addr" "${ref_args[@]}" >>"$logf" 2>&1 &
+			"${run_server[@]}" "$tmp/bin/wsfuzz" serve --addr "$addr" "${ref_args[@]}" >>"$logf" 2>&1 &
 		fi
 		;;
 	*)
 		if [ "$mode" = off ]; then
-			"$tmp/bin/$name" -addr "$addr" >>"$logf" 2>&1 &
+			"${run_server[@]}" "$tmp/bin/$name" -addr "$addr" >>"$logf" 2>&1 &
 		else
-			"$tmp/bin/$name" -addr "$addr" -compress >>"$logf" 2>&1 &
+			"${run_server[@]}" "$tmp/bin/$name" -addr "$addr" -compress >>"$logf" 2>&1 &
 		fi
 		;;
 	esac
@@ -198,6 +225,24 @@ record_error() {
 		"$1" "$2" "$size" "$4" "$5" "$(printf '%s' "$6" | tr -d '"\\' | tr '\n' ' ')" >>"$jsonl"
 }
 
+# Other processes on the machine (builds, tests) skew a cell. Before each
+# one, wait until the machine is quiet (others under 0.2 cores), at most a
+# few seconds per cell and a bounded total, then go on regardless; the
+# table marks cells during which others still took CPU.
+if [ "$quick" = 1 ]; then quiet_cell=2s quiet_budget_ms=30000; else quiet_cell=6s quiet_budget_ms=150000; fi
+[ "${BENCH_QUIET:-1}" = 0 ] && quiet_budget_ms=0
+quiet_waited_ms=0
+wait_quiet() {
+	[ "$quiet_waited_ms" -lt "$quiet_budget_ms" ] || return 0
+	local out ms busy
+	out=$("$tool" quiet "$quiet_cell") || return 0
+	read -r ms busy <<<"$out"
+	quiet_waited_ms=$((quiet_waited_ms + ms))
+	if [ "$ms" -gt 1000 ]; then
+		log "waited $((ms / 1000))s for other processes to calm down (last seen: $busy cores busy)"
+	fi
+}
+
 started=$(date +%s)
 for name in $servers; do
 	if [ "$name" = wsfuzz ] && [ "$ref_ok" != 1 ]; then
@@ -226,11 +271,12 @@ for name in $servers; do
 				failed=$((failed + 1))
 				continue
 			fi
+			wait_quiet
 			args=(-url "ws://127.0.0.1:$port/" -conns "$conns" -size "$size" -duration "$duration"
-				-warmup "$warmup" -messages "$(cap_for "$size")" -label "$name" -json)
+				-warmup "$warmup" -messages "$(cap_for "$size")" -label "$name" -server-pid "$server_pid" -json)
 			[ "$typ" = text ] && args+=(-text)
 			[ "$compress" = true ] && args+=(-compress)
-			out=$("$tmp/bin/load" "${args[@]}")
+			out=$("${run_load[@]}" "$tmp/bin/load" "${args[@]}")
 			rc=$?
 			if [ -n "$out" ]; then
 				printf '%s\n' "$out" >>"$jsonl"
@@ -246,7 +292,7 @@ done
 # ---- table -----------------------------------------------------------------
 {
 	echo "wsfuzz benchmark, $(date -u '+%Y-%m-%d %H:%M UTC'), commit $(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo unknown)$(git -C "$root" diff --quiet HEAD 2>/dev/null || echo ' (with local changes)')"
-	echo "cores: $(nproc), $(go version | sed 's/^go version //'), $(uname -sr)"
+	echo "cores: $(nproc), $(go version | sed 's/^go version //'), $(uname -sr); $pin_note"
 	echo "cells: $duration each ($warmup warm-up not counted) or a message cap (16 B and 1 KiB: 2M, 64 KiB: 200k, 1 MiB: 6k), whichever first; one message in flight per connection"
 	echo "client: scripts/bench/load (gobwas/ws handshake, prebuilt masked frames, every echo compared byte for byte)"
 	if [ "$ref_ok" = 1 ]; then
@@ -259,7 +305,7 @@ done
 cp "$tmp/table.txt" "$results/latest.txt"
 cp "$jsonl" "$results/latest.jsonl"
 cat "$tmp/table.txt"
-log "done in $(($(date +%s) - started))s; table in ${results#"$root"/}/latest.txt"
+log "done in $(($(date +%s) - started))s (of which $((quiet_waited_ms / 1000))s waiting for a quiet machine); table in ${results#"$root"/}/latest.txt"
 if [ "$failed" -gt 0 ]; then
 	log "$failed cells failed"
 	exit 1

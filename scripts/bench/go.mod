@@ -1,6 +1,6 @@
 module github.com/wsfuzz/wsfuzz/scripts/bench
 
-go 1.26
+go 1.26.0
 
 replace github.com/wsfuzz/wsfuzz => ../..
 
@@ -14,4 +14,7 @@ require (
 	github.com/wsfuzz/wsfuzz v0.0.0-00010101000000-000000000000
 )
 
-require github.com/dolthub/maphash v0.1.0 // indirect
+require (
+	github.com/dolthub/maphash v0.1.0 // indirect
+	golang.org/x/sys v0.49.0 // indirect
+)

@@ -6,6 +6,11 @@
 //	benchtool table FILE [REF]       print the comparison table of the
 //	                                 JSON lines in FILE (from load -json);
 //	                                 REF names the reference server column
+//	benchtool split-cpus             print the allowed CPUs as two taskset
+//	                                 lists, one for the load, one for servers
+//	benchtool quiet MAXWAIT          wait (at most MAXWAIT) until other
+//	                                 processes use under 0.2 cores; print
+//	                                 milliseconds waited and the load seen
 package main
 
 import (
@@ -25,6 +30,16 @@ func main() {
 	switch os.Args[1] {
 	case "port":
 		err = freePort()
+	case "split-cpus":
+		err = splitCPUs()
+	case "quiet":
+		if len(os.Args) < 3 {
+			usage()
+		}
+		var d time.Duration
+		if d, err = time.ParseDuration(os.Args[2]); err == nil {
+			err = waitQuiet(0.2, d)
+		}
 	case "wait":
 		if len(os.Args) < 3 {
 			usage()
@@ -55,7 +70,7 @@ func main() {
 }
 
 func usage() {
-	fmt.Fprintln(os.Stderr, "usage: benchtool port | wait ADDR [TIMEOUT] | table FILE [REF]")
+	fmt.Fprintln(os.Stderr, "usage: benchtool port | wait ADDR [TIMEOUT] | table FILE [REF] | split-cpus | quiet MAXWAIT")
 	os.Exit(2)
 }
 

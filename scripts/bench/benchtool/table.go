@@ -13,6 +13,10 @@ import (
 	"github.com/wsfuzz/wsfuzz/scripts/bench/internal/result"
 )
 
+// noisyCPU is how much CPU (in cores) others may use during a cell before
+// the table marks it as measured on a busy machine.
+const noisyCPU = 0.25
+
 type rowKey struct {
 	compress bool
 	conns    int
@@ -90,6 +94,7 @@ func table(w io.Writer, file, ref string) error {
 	fmt.Fprintln(w, strings.Repeat("-", len(head2)))
 
 	var notes []string
+	noisy := false
 	for _, k := range rows {
 		pmd := "off"
 		if k.compress {
@@ -109,7 +114,11 @@ func table(w io.Writer, file, ref string) error {
 				line += " | " + fmt.Sprintf("%*s %*s %*s", cellW, "ERR", cellW, "", cellW, "")
 				notes = append(notes, fmt.Sprintf("%s, %d conns x %s %s pmd=%s: %s", s, k.conns, sizeName(k.size), k.typ, pmd, failure(r)))
 			default:
-				line += " | " + fmt.Sprintf("%*s %*s %*s", cellW, rate(r.Rate), cellW, micros(r.P50us), cellW, micros(r.P99us))
+				mark := ""
+				if r.OtherCPU > noisyCPU {
+					mark, noisy = "*", true
+				}
+				line += " | " + fmt.Sprintf("%*s %*s %*s", cellW, mark+rate(r.Rate), cellW, micros(r.P50us), cellW, micros(r.P99us))
 			}
 		}
 		// Ratios against the best peer of this row.
@@ -139,6 +148,9 @@ func table(w io.Writer, file, ref string) error {
 	fmt.Fprintf(w, "msg/s: echoed messages per second, all connections together; p50/p99: round trip, send to last byte of the echo.\n")
 	fmt.Fprintf(w, "%s / best peer: msg/s ratio to the fastest peer of the row (>1 is better), p99 ratio to the lowest peer p99 (<1 is better).\n", ref)
 	fmt.Fprintf(w, "pmd: permessage-deflate, no context takeover either way. n/a: not run; ERR: failed (see below).\n")
+	if noisy {
+		fmt.Fprintf(w, "*: other processes (or the hypervisor) took more than %.2f of a core during that cell; it may read low.\n", noisyCPU)
+	}
 	for _, n := range notes {
 		fmt.Fprintln(w, "ERR", n)
 	}

@@ -31,9 +31,9 @@ import (
 	"slices"
 	"sync"
 	"sync/atomic"
-	"syscall"
 	"time"
 
+	"github.com/wsfuzz/wsfuzz/scripts/bench/internal/cpustat"
 	"github.com/wsfuzz/wsfuzz/scripts/bench/internal/loopback"
 	"github.com/wsfuzz/wsfuzz/scripts/bench/internal/result"
 )
@@ -51,6 +51,7 @@ func main() {
 		grace    = flag.Duration("grace", 15*time.Second, "after -duration, how long outstanding echoes may take before the run fails")
 		dialTO   = flag.Duration("dial-timeout", 10*time.Second, "timeout for each connect and handshake")
 		label    = flag.String("label", "", "server name to put in the result")
+		srvPid   = flag.Int("server-pid", 0, "pid of the server under test, to report its CPU time and that of other processes")
 		jsonOut  = flag.Bool("json", false, "print the result as one JSON line on stdout")
 	)
 	flag.Parse()
@@ -80,11 +81,14 @@ func main() {
 	if *text {
 		res.Type = "text"
 	}
-	run(&res, *target, size, *text, *compress, *duration, *warmup, *maxMsgs, *grace, *dialTO)
+	run(&res, *target, size, *text, *compress, *duration, *warmup, *maxMsgs, *grace, *dialTO, *srvPid)
 
-	summary := fmt.Sprintf("%s conns=%d size=%d %s compress=%v: %d msgs in %.2fs = %.0f msg/s (%.1f MB/s) p50=%.0fus p99=%.0fus max=%.0fus mismatches=%d failed_conns=%d client_cpu=%.2fs",
+	summary := fmt.Sprintf("%s conns=%d size=%d %s compress=%v: %d msgs in %.2fs = %.0f msg/s (%.1f MB/s) p50=%.0fus p99=%.0fus max=%.0fus mismatches=%d failed_conns=%d cpu(cores): client=%.2f",
 		res.Server, res.Conns, res.Size, res.Type, res.Compress, res.Messages, res.Seconds, res.Rate, res.MBps,
 		res.P50us, res.P99us, res.Maxus, res.Mismatches, res.Failed, res.ClientCPU)
+	if *srvPid > 0 {
+		summary += fmt.Sprintf(" server=%.2f other=%.2f", res.ServerCPU, res.OtherCPU)
+	}
 	if res.Error != "" {
 		summary += " error: " + res.Error
 	}
@@ -104,7 +108,7 @@ func usage(err error) {
 	os.Exit(2)
 }
 
-func run(res *result.Result, target string, size int, text, deflate bool, duration, warmup time.Duration, maxMsgs int64, grace, dialTO time.Duration) {
+func run(res *result.Result, target string, size int, text, deflate bool, duration, warmup time.Duration, maxMsgs int64, grace, dialTO time.Duration, serverPid int) {
 	msgs, err := makeMessages(size, text, deflate)
 	if err != nil {
 		res.Error = err.Error()
@@ -148,7 +152,6 @@ func run(res *result.Result, target string, size int, text, deflate bool, durati
 		return
 	}
 
-	cpu0 := cpuTime()
 	start := time.Now()
 	measureFrom := start.Add(warmup)
 	stopAt := start.Add(duration)
@@ -164,8 +167,20 @@ func run(res *result.Result, target string, size int, text, deflate bool, durati
 			c.close()
 		}()
 	}
+	// CPU use over the measured window: the client's, the server's, and
+	// everyone else's (other processes, steal), which makes a cell noisy.
+	time.Sleep(time.Until(measureFrom))
+	cpu0 := cpustat.Take(serverPid)
 	wg.Wait()
-	res.ClientCPU = (cpuTime() - cpu0).Seconds()
+	cpu1 := cpustat.Take(serverPid)
+	if wall := cpu1.At.Sub(cpu0.At); wall > 0 {
+		res.ClientCPU = (cpu1.Self - cpu0.Self).Seconds() / wall.Seconds()
+		if cpu0.OK && cpu1.OK && serverPid > 0 {
+			res.ServerCPU = (cpu1.Server - cpu0.Server).Seconds() / wall.Seconds()
+			other := (cpu1.Machine - cpu0.Machine) - (cpu1.Server - cpu0.Server) - (cpu1.Self - cpu0.Self)
+			res.OtherCPU = max(0, other.Seconds()/wall.Seconds())
+		}
+	}
 
 	var (
 		samples []int64
@@ -209,13 +224,4 @@ func run(res *result.Result, target string, size int, text, deflate bool, durati
 func percentile(sorted []int64, p float64) int64 {
 	i := int(math.Ceil(p*float64(len(sorted)))) - 1
 	return sorted[max(0, min(i, len(sorted)-1))]
-}
-
-// cpuTime is the user plus system CPU time this process has used.
-func cpuTime() time.Duration {
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
-		return 0
-	}
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }

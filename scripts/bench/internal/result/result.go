@@ -19,7 +19,12 @@ type Result struct {
 	Mismatches int64   `json:"mismatches"`
 	Failed     int     `json:"failed_conns"`
 	Error      string  `json:"error,omitempty"`
-	ClientCPU  float64 `json:"client_cpu_s"`
+	// CPU used during the measured window, in cores (CPU seconds per
+	// second): by the load generator, by the server (when its pid was
+	// given), and by everything else on the machine, steal included.
+	ClientCPU float64 `json:"client_cpu"`
+	ServerCPU float64 `json:"server_cpu,omitempty"`
+	OtherCPU  float64 `json:"other_cpu,omitempty"`
 }
 
 // OK reports whether the run completed with every echo correct.
