@@ -12,8 +12,9 @@ import (
 type Result struct {
 	Case *corpus.Case
 	// Skipped says why the case was not replayed (it cannot be replayed
-	// exactly); Observed and Verdict are then empty.
-	Skipped string
+	// exactly), SkipKind which of the Skip* kinds that is; Observed and
+	// Verdict are then empty.
+	Skipped, SkipKind string
 	// Err is set when the replay could not take place (the target refused
 	// the connection, for example).
 	Err      error
@@ -28,7 +29,7 @@ func Replay(ctx context.Context, c *corpus.Case, target string, opt Options) Res
 	if err != nil {
 		var nr *NotReplayableError
 		if errors.As(err, &nr) {
-			r.Skipped = nr.Reason
+			r.Skipped, r.SkipKind = nr.Reason, nr.Kind
 		} else {
 			r.Err = err
 		}
@@ -38,7 +39,7 @@ func Replay(ctx context.Context, c *corpus.Case, target string, opt Options) Res
 	if err != nil {
 		var nr *NotReplayableError
 		if errors.As(err, &nr) {
-			r.Skipped = nr.Reason
+			r.Skipped, r.SkipKind = nr.Reason, nr.Kind
 		} else {
 			r.Err = err
 		}

@@ -69,11 +69,25 @@ type Chunk struct {
 	Sync bool
 }
 
-// NotReplayableError says why a case cannot be replayed exactly.
+// NotReplayableError says why a case cannot be replayed exactly: Kind is
+// one of the Skip* kinds, Reason the details.
 type NotReplayableError struct {
 	ID     string
+	Kind   string
 	Reason string
 }
+
+// Why a case cannot be replayed (NotReplayableError.Kind).
+const (
+	SkipClientReport = "a report of a client under test"
+	SkipNoWireLog    = "no wire log"
+	SkipSelfJudged   = "the case judges itself (no expected events)"
+	SkipCompression  = "permessage-deflate"
+	SkipCutPayload   = "a sent frame was cut in the report and cannot be rebuilt"
+	SkipLoggingOff   = "wire logging was switched off"
+	SkipBadLog       = "the wire log does not add up"
+	SkipBadRequest   = "no usable opening handshake request"
+)
 
 func (e *NotReplayableError) Error() string {
 	return fmt.Sprintf("case %s cannot be replayed: %s", e.ID, e.Reason)
@@ -129,18 +143,18 @@ func (p *Plan) action(r actionRef) *Action { return &p.Steps[r.step][r.index] }
 // (a chopped or sync frame goes out over several reactor turns); they are
 // matched to frames in order, since Autobahn writes in order.
 func Compile(c *corpus.Case) (*Plan, error) {
-	fail := func(format string, args ...any) (*Plan, error) {
-		return nil, &NotReplayableError{ID: c.ID, Reason: fmt.Sprintf(format, args...)}
+	fail := func(kind, format string, args ...any) (*Plan, error) {
+		return nil, &NotReplayableError{ID: c.ID, Kind: kind, Reason: fmt.Sprintf(format, args...)}
 	}
 	switch {
 	case c.FuzzerIsServer:
-		return fail("the report is of a client tested by Autobahn's fuzzing server")
+		return fail(SkipClientReport, "the report is of a client tested by Autobahn's fuzzing server")
 	case len(c.Wire) == 0 || onlyDrops(c.Wire):
-		return fail("the report has no wire log")
+		return fail(SkipNoWireLog, "the report has no wire log")
 	case len(c.Expected) == 0:
-		return fail("the report has no expected events: the case judges itself in its own code (as the 9.* performance cases do)")
+		return fail(SkipSelfJudged, "the report has no expected events: the case judges itself in its own code (as the 9.* performance cases do)")
 	case offersCompression(c.HTTPRequest):
-		return fail("the case negotiates permessage-deflate, which replay does not do")
+		return fail(SkipCompression, "the case negotiates permessage-deflate, which replay does not do")
 	}
 	p := &Plan{Case: c, SuppressClose: suppressesClose(c.ID)}
 	p.Request = c.HTTPRequest
@@ -172,10 +186,10 @@ func Compile(c *corpus.Case) (*Plan, error) {
 			}
 			if len(fifo) == 0 {
 				if ctx != inScript {
-					return fail("wire log entry %d: octets sent in reaction to the server that belong to no frame", i)
+					return fail(SkipBadLog, "wire log entry %d: octets sent in reaction to the server that belong to no frame", i)
 				}
 				if !e.Exact {
-					return fail("wire log entry %d: %d octets sent outside a logged frame, and the report cut them", i, n)
+					return fail(SkipCutPayload, "wire log entry %d: %d octets sent outside a logged frame, and the report cut them", i, n)
 				}
 				data := append([]byte(nil), e.Octets...)
 				raw.add(data)
@@ -184,7 +198,7 @@ func Compile(c *corpus.Case) (*Plan, error) {
 			}
 			f := fifo[0]
 			if f.taken+n > f.length {
-				return fail("wire log entry %d: %d octets do not fit the %d left of the frame of entry %d", i, n, f.length-f.taken, f.entry)
+				return fail(SkipBadLog, "wire log entry %d: %d octets do not fit the %d left of the frame of entry %d", i, n, f.length-f.taken, f.entry)
 			}
 			if e.Exact && len(e.Octets) == n {
 				f.seen = append(f.seen, e.Octets...)
@@ -198,7 +212,7 @@ func Compile(c *corpus.Case) (*Plan, error) {
 		case corpus.RxOctets, corpus.RxFrame:
 			if ctx == inHandshake {
 				if e.Kind == corpus.RxFrame {
-					return fail("wire log entry %d: a frame received before the opening handshake completed", i)
+					return fail(SkipBadLog, "wire log entry %d: a frame received before the opening handshake completed", i)
 				}
 				ctx = inScript
 				p.Steps = append(p.Steps, nil)
@@ -208,18 +222,23 @@ func Compile(c *corpus.Case) (*Plan, error) {
 			ctx = inReaction
 		case corpus.TxFrame:
 			if ctx == inHandshake {
-				return fail("wire log entry %d: a frame sent before the opening handshake completed", i)
+				return fail(SkipBadLog, "wire log entry %d: a frame sent before the opening handshake completed", i)
 			}
 			if e.Frame == nil {
-				return fail("wire log entry %d: a sent frame without its fields", i)
+				return fail(SkipBadLog, "wire log entry %d: a sent frame without its fields", i)
 			}
 			f := &txFrame{entry: i, frame: e.Frame, scripted: ctx == inScript, seenOK: true}
 			f.length, f.built = buildFrame(e.Frame)
+			if e.Frame.Wire != nil && (f.length < 0 || f.built == nil) {
+				// HTML and text reports of old suites state no payload
+				// length; the reader knows the octets from the TO entries.
+				f.length = len(e.Frame.Wire)
+			}
 			if f.length < 0 {
-				return fail("wire log entry %d: the report does not state the frame's payload length", i)
+				return fail(SkipCutPayload, "wire log entry %d: the report does not state the frame's payload length", i)
 			}
 			if !f.scripted && e.Frame.Opcode != 8 && e.Frame.Opcode != 10 {
-				return fail("wire log entry %d: the client sent a frame with opcode %d in reaction to the server; the case's own logic is not in the report", i, e.Frame.Opcode)
+				return fail(SkipBadLog, "wire log entry %d: the client sent a frame with opcode %d in reaction to the server; the case's own logic is not in the report", i, e.Frame.Opcode)
 			}
 			frames = append(frames, f)
 			fifo = append(fifo, f)
@@ -236,7 +255,7 @@ func Compile(c *corpus.Case) (*Plan, error) {
 			}
 		case corpus.ContinueAfter:
 			if ctx != inScript {
-				return fail("wire log entry %d: a timer armed outside the case's script", i)
+				return fail(SkipBadLog, "wire log entry %d: a timer armed outside the case's script", i)
 			}
 			openCTs = append(openCTs, add(Action{Kind: ContinueLater, Seconds: e.Seconds, Tag: e.Mark, Next: -1}))
 		case corpus.ContinueFired:
@@ -248,7 +267,7 @@ func Compile(c *corpus.Case) (*Plan, error) {
 				}
 			}
 			if found < 0 {
-				return fail("wire log entry %d: a continue-later timer fired that was never armed", i)
+				return fail(SkipBadLog, "wire log entry %d: a continue-later timer fired that was never armed", i)
 			}
 			ct := openCTs[found]
 			openCTs = append(openCTs[:found:found], openCTs[found+1:]...)
@@ -258,7 +277,7 @@ func Compile(c *corpus.Case) (*Plan, error) {
 			ctx = inScript
 		case corpus.KillAfter, corpus.Timeout:
 			if ctx != inScript {
-				return fail("wire log entry %d: a timer armed outside the case's script", i)
+				return fail(SkipBadLog, "wire log entry %d: a timer armed outside the case's script", i)
 			}
 			k := KillAfter
 			if e.Kind == corpus.Timeout {
@@ -270,17 +289,17 @@ func Compile(c *corpus.Case) (*Plan, error) {
 				ctx = inReaction
 			}
 		case corpus.Logging:
-			return fail("wire log entry %d: wire logging was switched off, the log is incomplete", i)
+			return fail(SkipLoggingOff, "wire log entry %d: wire logging was switched off, the log is incomplete", i)
 		case corpus.DroppedByPeer, corpus.DroppedByMe:
 		default:
-			return fail("wire log entry %d: unknown entry kind %q", i, e.Kind)
+			return fail(SkipBadLog, "wire log entry %d: unknown entry kind %q", i, e.Kind)
 		}
 	}
 	if step < 0 {
-		return fail("the opening handshake never completed in the recorded run")
+		return fail(SkipBadRequest, "the opening handshake never completed in the recorded run")
 	}
 	if strings.TrimSpace(p.Request) == "" {
-		return fail("the report has no opening handshake request")
+		return fail(SkipBadRequest, "the report has no opening handshake request")
 	}
 	for _, f := range frames {
 		if !f.scripted {
@@ -288,7 +307,11 @@ func Compile(c *corpus.Case) (*Plan, error) {
 		}
 		data, err := f.octets()
 		if err != nil {
-			return fail("wire log entry %d: %v", f.entry, err)
+			kind := SkipCutPayload
+			if errors.Is(err, errDisagree) {
+				kind = SkipBadLog
+			}
+			return fail(kind, "wire log entry %d: %v", f.entry, err)
 		}
 		a := p.action(f.action)
 		a.Chunks = chunk(data, f.frame)
@@ -297,10 +320,12 @@ func Compile(c *corpus.Case) (*Plan, error) {
 		}
 	}
 	if err := addKnownContinuations(p, &raw); err != nil {
-		return fail("%v", err)
+		return fail(SkipBadLog, "%v", err)
 	}
 	return p, nil
 }
+
+var errDisagree = errors.New("the frame's octets disagree with its fields")
 
 // octets returns the frame's octets: rebuilt from its TF entry, or the
 // octets of its TO entries when all of them were logged whole. Both must
@@ -309,13 +334,13 @@ func (f *txFrame) octets() ([]byte, error) {
 	whole := f.seenOK && len(f.seen) == f.length
 	if f.frame.Wire != nil && len(f.frame.Wire) == f.length {
 		if f.built != nil && string(f.built) != string(f.frame.Wire) {
-			return nil, fmt.Errorf("the frame's octets disagree with its fields")
+			return nil, errDisagree
 		}
 		return f.frame.Wire, nil
 	}
 	switch {
 	case f.built != nil && whole && string(f.built) != string(f.seen):
-		return nil, fmt.Errorf("the frame's octets disagree with its fields")
+		return nil, errDisagree
 	case f.built != nil:
 		return f.built, nil
 	case whole:

@@ -71,7 +71,7 @@ func Run(ctx context.Context, p *Plan, target string, opt Options) (*Observed, e
 	opt = opt.withDefaults()
 	req, key, err := buildRequest(p.Request, t)
 	if err != nil {
-		return nil, &NotReplayableError{ID: p.Case.ID, Reason: err.Error()}
+		return nil, &NotReplayableError{ID: p.Case.ID, Kind: SkipBadRequest, Reason: err.Error()}
 	}
 	conn, err := opt.Dial(ctx, "tcp", t.Addr)
 	if err != nil {

@@ -121,6 +121,15 @@ type header struct {
 	hold   bool // the frame belongs to a held text message
 }
 
+// CloseWrite half-closes the connection when the underlying one can, as
+// the server expects of a TCP connection.
+func (c *conn) CloseWrite() error {
+	if hc, ok := c.Conn.(interface{ CloseWrite() error }); ok {
+		return hc.CloseWrite()
+	}
+	return c.Conn.Close()
+}
+
 // Read returns the rewritten octets; it reads from the client until it has
 // some.
 func (c *conn) Read(p []byte) (int, error) {

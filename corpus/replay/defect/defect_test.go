@@ -162,3 +162,20 @@ func TestParse(t *testing.T) {
 		t.Fatal("Listen accepted an unknown defect")
 	}
 }
+
+// The server half-closes a connection it is done with; the wrapper must
+// let it, or the client waits for TCP to end.
+func TestCloseWrite(t *testing.T) {
+	client, server := pipe(t, UTF8Late)
+	hc, ok := server.(interface{ CloseWrite() error })
+	if !ok {
+		t.Fatal("the wrapped connection has no CloseWrite")
+	}
+	if err := hc.CloseWrite(); err != nil {
+		t.Fatal(err)
+	}
+	client.SetReadDeadline(time.Now().Add(time.Second))
+	if n, err := client.Read(make([]byte, 1)); err != io.EOF {
+		t.Fatalf("client read %d, %v after CloseWrite; want EOF", n, err)
+	}
+}
