@@ -5,7 +5,6 @@ import (
 	"bytes"
 	"crypto/sha1"
 	"encoding/base64"
-	"io"
 	"net/http"
 	"strconv"
 	"strings"
@@ -49,7 +48,7 @@ func expectHandshake(raw []byte) (status, size int, key string) {
 		return http.StatusRequestHeaderFieldsTooLarge, len(raw), ""
 	}
 	size = end + 4
-	req, err := http.ReadRequest(bufio.NewReader(bytes.NewReader(raw[:size])))
+	req, err := http.ReadRequest(bufio.NewReaderSize(bytes.NewReader(raw[:size]), size))
 	if err != nil {
 		return http.StatusBadRequest, size, ""
 	}
@@ -103,26 +102,69 @@ func checkHandshake(r reporter, read func([]byte) (server.HandshakeResult, int, 
 			clip(raw), res.Status, res.Reason, size, err, wantStatus, wantSize)
 		return
 	}
-	resp, perr := http.ReadResponse(bufio.NewReader(bytes.NewReader(res.Response)), nil)
-	if perr != nil || resp.StatusCode != wantStatus {
-		r.Errorf("request %q: response %q does not parse as status %d (%v)", clip(raw), res.Response, wantStatus, perr)
+	resp, ok := parseResponse(res.Response)
+	if !ok || resp.status != wantStatus {
+		r.Errorf("request %q: response %q does not parse as status %d", clip(raw), res.Response, wantStatus)
 		return
 	}
 	if wantStatus == http.StatusSwitchingProtocols {
 		sum := sha1.Sum([]byte(key + "258EAFA5-E914-47DA-95CA-C5AB0DC85B11"))
 		accept := base64.StdEncoding.EncodeToString(sum[:])
-		if !res.Accepted() || resp.Header.Get("Sec-WebSocket-Accept") != accept ||
-			!strings.EqualFold(resp.Header.Get("Upgrade"), "websocket") || !strings.EqualFold(resp.Header.Get("Connection"), "upgrade") {
+		if !res.Accepted() || resp.get("Sec-WebSocket-Accept") != accept || len(resp.body) != 0 ||
+			!strings.EqualFold(resp.get("Upgrade"), "websocket") || !strings.EqualFold(resp.get("Connection"), "upgrade") {
 			r.Errorf("request %q: 101 response %q lacks Upgrade, Connection or accept key %s", clip(raw), res.Response, accept)
 		}
 		return
 	}
-	body, _ := io.ReadAll(resp.Body)
-	if res.Accepted() || res.Reason == "" || strings.ContainsAny(res.Reason, "\r\n") || string(body) != res.Reason+"\n" ||
-		resp.Header.Get("Content-Length") != strconv.Itoa(len(body)) {
-		r.Errorf("request %q: refusal %q has reason %q and body %q", clip(raw), res.Response, res.Reason, body)
+	if res.Accepted() || res.Reason == "" || strings.ContainsAny(res.Reason, "\r\n") || resp.body != res.Reason+"\n" ||
+		resp.get("Content-Length") != strconv.Itoa(len(resp.body)) {
+		r.Errorf("request %q: refusal %q has reason %q and body %q", clip(raw), res.Response, res.Reason, resp.body)
 	}
-	if wantStatus == http.StatusUpgradeRequired && resp.Header.Get("Sec-WebSocket-Version") != "13" {
+	if wantStatus == http.StatusUpgradeRequired && resp.get("Sec-WebSocket-Version") != "13" {
 		r.Errorf("request %q: 426 response %q without Sec-WebSocket-Version: 13", clip(raw), res.Response)
 	}
+}
+
+// response is an HTTP/1.1 response as parseResponse reads it.
+type response struct {
+	status int
+	header [][2]string
+	body   string
+}
+
+// get returns the value of the header name (case-insensitive), "" if none.
+func (r response) get(name string) string {
+	for _, h := range r.header {
+		if strings.EqualFold(h[0], name) {
+			return h[1]
+		}
+	}
+	return ""
+}
+
+// parseResponse reads a response the server wrote: a status line
+// "HTTP/1.1 NNN text", "Name: value" lines and a body after the blank
+// line. It is strict and small on purpose: the server writes these bytes
+// itself, so anything looser is a bug.
+func parseResponse(b []byte) (response, bool) {
+	var resp response
+	head, body, found := strings.Cut(string(b), "\r\n\r\n")
+	lines := strings.Split(head, "\r\n")
+	status, ok := strings.CutPrefix(lines[0], "HTTP/1.1 ")
+	if !found || !ok || len(status) < 4 || status[3] != ' ' {
+		return resp, false
+	}
+	code, err := strconv.Atoi(status[:3])
+	if err != nil || http.StatusText(code) != status[4:] {
+		return resp, false
+	}
+	resp.status, resp.body = code, body
+	for _, l := range lines[1:] {
+		name, value, ok := strings.Cut(l, ": ")
+		if !ok || name == "" {
+			return resp, false
+		}
+		resp.header = append(resp.header, [2]string{name, value})
+	}
+	return resp, true
 }
