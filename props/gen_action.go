@@ -208,9 +208,12 @@ func randAction(r *rand.Rand, m Model, maxLen int) Action {
 		switch {
 		case w < 55:
 			a.Kind, a.Op, a.Fin = SendFragment, wire.OpContinuation, r.Intn(3) == 0
-			if m.Op == wire.OpText {
+			switch {
+			case r.Intn(8) == 0:
+				// empty fragments are legal anywhere in a message
+			case m.Op == wire.OpText:
 				a.Payload = randTextFragment(r, m.Pending(), maxLen)
-			} else {
+			default:
 				a.Payload = randPayload(r, maxLen)
 			}
 			return a
@@ -259,8 +262,9 @@ func randAction(r *rand.Rand, m Model, maxLen int) Action {
 	case SendBinary:
 		a.Payload = randPayload(r, maxLen)
 	case SendFragment:
-		switch a.Op {
-		case wire.OpText:
+		switch {
+		case r.Intn(8) == 0:
+		case a.Op == wire.OpText:
 			a.Payload = randTextFragment(r, nil, maxLen)
 		default:
 			a.Payload = randPayload(r, maxLen)

@@ -85,7 +85,8 @@ func randRsv(r *rand.Rand) byte {
 // MaskKey generates masking keys: all zero (masking is then the identity,
 // which hides bugs) 10% of the time, one byte repeated (which hides offset
 // bugs) 10%, otherwise four random bytes. It shrinks towards the zero key
-// one byte at a time, and each byte one bit at a time.
+// one byte at a time, and each byte one bit at a time; a key whose first
+// bytes are zero shifts towards its first byte.
 func MaskKey() gopter.Gen {
 	return func(p *gopter.GenParameters) *gopter.GenResult {
 		return gopter.NewGenResult(randKey(p.Rng), shrinker(keyCands))
@@ -110,6 +111,11 @@ func keyCands(k [4]byte) cands[[4]byte] {
 	}
 	var xs []cands[[4]byte]
 	xs = append(xs, list([4]byte{}))
+	if k[0] == 0 {
+		// Move the key towards its first byte, so that a bug that needs
+		// one non-zero key byte shows on the shortest payload.
+		xs = append(xs, list([4]byte{k[1], k[2], k[3], 0}))
+	}
 	for i := range k {
 		xs = append(xs, mapc(byteCands(k[i]), func(b byte) [4]byte { c := k; c[i] = b; return c }))
 	}

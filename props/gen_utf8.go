@@ -338,12 +338,13 @@ func simpler(a, b []byte) bool {
 // (ED A0 80 for a surrogate).
 func InvalidUTF8(maxLen int) gopter.Gen {
 	return func(p *gopter.GenParameters) *gopter.GenResult {
-		return gopter.NewGenResult(randInvalid(p.Rng, maxLen), shrinker(utf8CaseCands))
+		return gopter.NewGenResult(randInvalid(p.Rng, maxLen), shrinker(invalidCaseCands))
 	}
 }
 
 // UTF8Text generates valid text (30%) and text from InvalidUTF8 (70%), as
-// UTF8Case values; it shrinks as they do.
+// UTF8Case values. It shrinks as they do, but first tries dropping the
+// defect: a failure that does not need it shrinks to valid text.
 func UTF8Text(maxLen int) gopter.Gen {
 	return func(p *gopter.GenParameters) *gopter.GenResult {
 		r := p.Rng
@@ -375,7 +376,13 @@ func randInvalid(r *rand.Rand, maxLen int) UTF8Case {
 	return c
 }
 
-func utf8CaseCands(c UTF8Case) cands[UTF8Case] {
+// invalidCaseCands shrinks an invalid text and keeps it invalid.
+func invalidCaseCands(c UTF8Case) cands[UTF8Case] { return caseCands(c, false) }
+
+// utf8CaseCands shrinks a text, first trying it without its defect.
+func utf8CaseCands(c UTF8Case) cands[UTF8Case] { return caseCands(c, true) }
+
+func caseCands(c UTF8Case, dropDefect bool) cands[UTF8Case] {
 	defects := func() cands[UTF8Case] {
 		var xs []UTF8Case
 		for _, d := range canonicalDefects[c.Kind] {
@@ -387,7 +394,12 @@ func utf8CaseCands(c UTF8Case) cands[UTF8Case] {
 		}
 		return list(xs...)
 	}
+	var valid []UTF8Case
+	if dropDefect && c.Kind != NoDefect {
+		valid = append(valid, UTF8Case{Prefix: append(append([]byte(nil), c.Prefix...), c.Suffix...)})
+	}
 	return concat(
+		list(valid...),
 		mapc(textCands(c.Prefix), func(b []byte) UTF8Case { x := c; x.Prefix = b; return x }),
 		mapc(textCands(c.Suffix), func(b []byte) UTF8Case { x := c; x.Suffix = b; return x }),
 		lazy(defects),

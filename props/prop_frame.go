@@ -48,7 +48,8 @@ func minimalHeaderLen(h wire.Header) int {
 // followed by any bytes, and that no proper prefix of its encoding decodes:
 // a streaming reader must wait for the rest.
 func FrameRoundTrip(c FrameCodec) gopter.Prop {
-	return prop.ForAll(func(h wire.Header, tail []byte) string {
+	return forAll(func(args Tuple) string {
+		h, tail := args[0].(wire.Header), args[1].([]byte)
 		enc := c.Encode(nil, h)
 		if want := minimalHeaderLen(h); len(enc) != want {
 			return fmt.Sprintf("encoded in %d bytes % X, want %d", len(enc), enc, want)

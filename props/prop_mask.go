@@ -5,7 +5,6 @@ import (
 	"fmt"
 
 	"github.com/leanovate/gopter"
-	"github.com/leanovate/gopter/prop"
 )
 
 // MaskFunc masks b in place with key, starting at key offset pos, and
@@ -31,7 +30,8 @@ const maxMaskLen = 70000
 // restores any payload (from Payload, lengths around the word and block
 // sizes of fast loops), and that both calls return the same offset.
 func MaskInvolution(mask MaskFunc) gopter.Prop {
-	return prop.ForAll(func(payload []byte, key [4]byte, pos int) string {
+	return forAll(func(args Tuple) string {
+		payload, key, pos := args[0].([]byte), args[1].([4]byte), args[2].(int)
 		b := bytes.Clone(payload)
 		p1 := mask(key, pos, b)
 		p2 := mask(key, pos, b)
@@ -49,7 +49,8 @@ func MaskInvolution(mask MaskFunc) gopter.Prop {
 // definition of RFC 6455 section 5.3 at any key offset, and returns the
 // offset after the last byte, (pos + len) mod 4.
 func MaskMatchesDefinition(mask MaskFunc) gopter.Prop {
-	return prop.ForAll(func(payload []byte, key [4]byte, pos int) string {
+	return forAll(func(args Tuple) string {
+		payload, key, pos := args[0].([]byte), args[1].([4]byte), args[2].(int)
 		b := bytes.Clone(payload)
 		next := mask(key, pos, b)
 		if want := maskDefinition(key, pos, payload); !bytes.Equal(b, want) {
@@ -66,7 +67,8 @@ func MaskMatchesDefinition(mask MaskFunc) gopter.Prop {
 // by Chops), each at the offset the previous piece returned, equals
 // masking it whole: what lets a reader unmask a frame as its bytes arrive.
 func MaskOffsetComposition(mask MaskFunc) gopter.Prop {
-	return prop.ForAll(func(payload []byte, key [4]byte, pos int, chop Chop) string {
+	return forAll(func(args Tuple) string {
+		payload, key, pos, chop := args[0].([]byte), args[1].([4]byte), args[2].(int), args[3].(Chop)
 		whole := bytes.Clone(payload)
 		wantNext := mask(key, pos, whole)
 		pieces := bytes.Clone(payload)

@@ -5,7 +5,6 @@ import (
 	"fmt"
 
 	"github.com/leanovate/gopter"
-	"github.com/leanovate/gopter/prop"
 
 	"github.com/wsfuzz/wsfuzz/server/wire"
 )
@@ -20,7 +19,8 @@ const maxMessageLen = 70000
 // after it: one pong per ping, in order, with the ping's payload. The
 // server stays open.
 func FragmentedEcho(newServer NewServer) gopter.Prop {
-	return prop.ForAll(func(m Message, chop Chop) string {
+	return forAll(func(args Tuple) string {
+		m, chop := args[0].(Message), args[1].(Chop)
 		var want []Frame
 		for _, f := range m.Frames() {
 			switch {
@@ -51,7 +51,8 @@ func FragmentedEcho(newServer NewServer) gopter.Prop {
 // garbage headers, so streams that end the connection too) gives the same
 // output bytes and the same end state however it is cut into reads.
 func ChopInvariance(newServer NewServer) gopter.Prop {
-	return prop.ForAll(func(as []Action, chop Chop) string {
+	return forAll(func(args Tuple) string {
+		as, chop := args[0].([]Action), args[1].(Chop)
 		var stream []byte
 		for _, a := range as {
 			stream = append(stream, a.Bytes()...)

@@ -5,7 +5,6 @@ import (
 	"unicode/utf8"
 
 	"github.com/leanovate/gopter"
-	"github.com/leanovate/gopter/prop"
 
 	"github.com/wsfuzz/wsfuzz/server/wire"
 )
@@ -48,7 +47,8 @@ func feedText(v UTF8Stream, text []byte, chop Chop) (ok bool, offset int64) {
 // unicode/utf8.Valid's, for text from UTF8Text: valid text and every kind
 // of defect at the start, middle and end.
 func UTF8SplitInvariance(newV NewUTF8Stream) gopter.Prop {
-	return prop.ForAll(func(c UTF8Case, chop Chop) string {
+	return forAll(func(args Tuple) string {
+		c, chop := args[0].(UTF8Case), args[1].(Chop)
 		text := c.Bytes()
 		okWhole, offWhole := feedText(newV(), text, nil)
 		ok, off := feedText(newV(), text, chop)
@@ -71,7 +71,8 @@ func UTF8SplitInvariance(newV NewUTF8Stream) gopter.Prop {
 // ends inside a character passes every Write and then fails Done with
 // Offset at its end; valid text passes everything.
 func UTF8FailFast(newV NewUTF8Stream) gopter.Prop {
-	return prop.ForAll(func(c UTF8Case, chop Chop) string {
+	return forAll(func(args Tuple) string {
+		c, chop := args[0].(UTF8Case), args[1].(Chop)
 		text := c.Bytes()
 		bad := ReferenceFirstInvalid(text)
 		v := newV()

@@ -13,7 +13,7 @@ import (
 const (
 	fragmentWeight = 0.25
 	chopWeight     = 0.1
-	modelWeight    = 0.02
+	modelWeight    = 0.25
 	modelMaxSteps  = 40
 )
 
