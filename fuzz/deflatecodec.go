@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"sync"
 
 	"github.com/wsfuzz/wsfuzz/server"
 	"github.com/wsfuzz/wsfuzz/server/deflate"
@@ -23,7 +24,14 @@ func newDeflateCodec(p deflate.Params) *deflateCodec {
 	return &deflateCodec{c: deflate.NewCompressor(p, flate.BestSpeed), d: deflate.NewDecompressor(p)}
 }
 
-func (c *deflateCodec) Compress(dst, msg []byte) ([]byte, error) { return c.c.Compress(dst, msg) }
+// Compress compresses one message and then releases the compressor's
+// writer (about 1 MiB) to its pool, keeping the context, as a server does
+// for connections that go idle: without that, every session of every
+// fuzzing run would build a writer of its own.
+func (c *deflateCodec) Compress(dst, msg []byte) ([]byte, error) {
+	defer c.c.Release()
+	return c.c.Compress(dst, msg)
+}
 
 // Inflate wraps deflate.ErrTooLarge in server.ErrInflatedTooLarge, as the
 // session expects.
@@ -58,7 +66,7 @@ func (ri *referenceInflater) inflate(compressed []byte) ([]byte, bool) {
 	if ri.takeover {
 		in = append(ri.history, in...)
 	}
-	all, err := io.ReadAll(flate.NewReader(bytes.NewReader(in)))
+	all, err := inflateWithFlate(in, -1)
 	if err != io.ErrUnexpectedEOF && err != nil {
 		return nil, false
 	}
@@ -71,4 +79,23 @@ func (ri *referenceInflater) inflate(compressed []byte) ([]byte, bool) {
 	msg := all[ri.produced:]
 	ri.history, ri.produced = in, len(all)
 	return msg, true
+}
+
+// flateReaders keeps compress/flate readers for reuse: each holds a 32 KiB
+// window and its tables, too much to build for every message of every run.
+var flateReaders = sync.Pool{New: func() any { return flate.NewReader(bytes.NewReader(nil)) }}
+
+// inflateWithFlate inflates in with compress/flate and returns what it
+// produced, at most limit+1 bytes when limit is not negative, and the
+// error that ended it (nil at the end of a final block,
+// io.ErrUnexpectedEOF when the input ended without one).
+func inflateWithFlate(in []byte, limit int) ([]byte, error) {
+	fr := flateReaders.Get().(io.ReadCloser)
+	defer flateReaders.Put(fr)
+	fr.(flate.Resetter).Reset(bytes.NewReader(in), nil)
+	var r io.Reader = fr
+	if limit >= 0 {
+		r = io.LimitReader(fr, int64(limit)+1)
+	}
+	return io.ReadAll(r)
 }
