@@ -41,6 +41,12 @@ type Case struct {
 	// Skipped says which and why, one line each.
 	Partial bool
 	Skipped []string
+
+	// txStats and rxStats are the report's write and read counts by size
+	// (nil when the report has none); unloggedTx and unloggedRx say what
+	// they count that the wire log does not show.
+	txStats, rxStats       octetStats
+	unloggedTx, unloggedRx string
 }
 
 // Event is one thing the fuzzing peer observed: a message (Kind "message",

@@ -93,35 +93,28 @@ func CorpusFileName(content []byte) string {
 // WriteCorpusFile writes content into dir under its CorpusFileName and
 // returns the path. When the file exists with the same content, nothing is
 // written and created is false. The file appears whole or not at all: it is
-// written to a temporary file in dir and renamed into place.
+// written to a temporary file in dir and renamed into place. dir must
+// exist (see os.MkdirAll).
 func WriteCorpusFile(dir string, content []byte) (path string, created bool, err error) {
-	path = filepath.Join(dir, CorpusFileName(content))
+	name := CorpusFileName(content)
+	path = filepath.Join(dir, name)
 	if old, err := os.ReadFile(path); err == nil && bytes.Equal(old, content) {
 		return path, false, nil
 	}
-	if err := os.MkdirAll(dir, 0o777); err != nil {
-		return path, false, err
-	}
-	tmp, err := os.CreateTemp(dir, ".import-*")
+	tmp := filepath.Join(dir, ".import-"+name+"-"+strconv.Itoa(os.Getpid()))
+	f, err := os.OpenFile(tmp, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
 	if err != nil {
 		return path, false, err
 	}
-	defer func() {
-		if err != nil {
-			tmp.Close()
-			os.Remove(tmp.Name())
-		}
-	}()
-	if _, err = tmp.Write(content); err != nil {
-		return path, false, err
+	_, err = f.Write(content)
+	if cerr := f.Close(); err == nil {
+		err = cerr
 	}
-	if err = tmp.Chmod(0o644); err != nil {
-		return path, false, err
+	if err == nil {
+		err = os.Rename(tmp, path)
 	}
-	if err = tmp.Close(); err != nil {
-		return path, false, err
-	}
-	if err = os.Rename(tmp.Name(), path); err != nil {
+	if err != nil {
+		os.Remove(tmp)
 		return path, false, err
 	}
 	return path, true, nil

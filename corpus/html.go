@@ -30,6 +30,9 @@ var (
 	htmlRowRE      = regexp.MustCompile(`<tr class="stats_row"><td>([A-Za-z]+)</td><td class="left">(.*?)</td><td class="left">`)
 	htmlWireRE     = regexp.MustCompile(`(?s)<pre class="(wirelog_[a-z_]+)">(.*?)</pre>`)
 	htmlTagRE      = regexp.MustCompile(`<[^>]*>`)
+	htmlStatsRE    = regexp.MustCompile(`(?s)<h3>Octets (Received|Transmitted) by Chop Size</h3>\s*<table>(.*?)</table>`)
+	htmlStatRowRE  = regexp.MustCompile(`<tr class="stats_(row|total)">(.*?)</tr>`)
+	htmlCellRE     = regexp.MustCompile(`<td>([^<]*)</td>`)
 	htmlHeadingEnd = regexp.MustCompile(`(?s)^\s*<b>[^<]*</b>(\s*<br/?>)*`)
 )
 
@@ -75,6 +78,26 @@ func htmlPage(s string) *page {
 	}
 	for _, m := range htmlRowRE.FindAllStringSubmatch(s, -1) {
 		p.closing = append(p.closing, [2]string{m[1], m[2]})
+	}
+	for _, m := range htmlStatsRE.FindAllStringSubmatch(s, 2) {
+		var rows []statsRow
+		var total statsRow
+		for _, r := range htmlStatRowRE.FindAllStringSubmatch(m[2], -1) {
+			var cells []string
+			for _, cm := range htmlCellRE.FindAllStringSubmatch(r[2], -1) {
+				cells = append(cells, cm[1])
+			}
+			if r[1] == "total" && len(cells) > 0 {
+				total = statsRow{cells: cells[1:]}
+			} else {
+				rows = append(rows, statsRow{cells: cells})
+			}
+		}
+		if m[1] == "Received" {
+			p.rxStats = tableStats(rows, total)
+		} else {
+			p.txStats = tableStats(rows, total)
+		}
 	}
 	if i := strings.Index(s, `id="wirelog"`); i >= 0 {
 		p.wireLogStarted = true

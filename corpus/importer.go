@@ -2,6 +2,7 @@ package corpus
 
 import (
 	"fmt"
+	"os"
 	"path/filepath"
 	"strings"
 )
@@ -92,6 +93,7 @@ func Import(opt ImportOptions, each func(CaseImport), paths ...string) (Summary,
 	cases, errs := LoadWith(LoadOptions{Keep: keep}, paths...)
 	sum := Summary{Files: map[string]int{}, New: map[string]int{}, Errors: len(errs)}
 	files := map[string]bool{}
+	made := map[string]bool{}      // target directories known to exist
 	similar := map[string]string{} // shape -> case id that had it
 	for _, c := range cases {
 		ci := CaseImport{Case: c}
@@ -118,6 +120,15 @@ func Import(opt ImportOptions, each func(CaseImport), paths ...string) (Summary,
 			dir := filepath.Join(opt.Out, s.Target)
 			path, created := filepath.Join(dir, CorpusFileName(content)), false
 			if !opt.DryRun {
+				if !made[dir] {
+					if err := os.MkdirAll(dir, 0o777); err != nil {
+						ci.Err = err
+						errs = append(errs, err)
+						sum.Errors++
+						continue
+					}
+					made[dir] = true
+				}
 				path, created, err = WriteCorpusFile(dir, content)
 				if err != nil {
 					ci.Err = err
@@ -155,6 +166,7 @@ func Import(opt ImportOptions, each func(CaseImport), paths ...string) (Summary,
 var shapeDiff = map[string]string{
 	TargetHandshake: "Sec-WebSocket-Key and Host",
 	TargetFrame:     "the masking key",
+	TargetSession:   "the masking keys",
 }
 
 // shape returns a seed with what differs between any two Autobahn runs
@@ -175,16 +187,54 @@ func shape(s Seed) string {
 		return b.String()
 	case TargetFrame:
 		f, _ := s.Args[0].([]byte)
-		hl := headerLen(f)
-		if hl < 0 || f[1]&0x80 == 0 {
+		if len(f) < 2 || f[1]&0x80 == 0 {
 			return ""
 		}
-		key := f[hl-4 : hl]
-		out := append([]byte(s.Target+"\x00"), f[:hl-4]...)
-		for i, c := range f[hl:] {
-			out = append(out, c^key[i&3])
-		}
-		return string(out)
+		return s.Target + "\x00" + string(unmaskFrames(f))
+	case TargetSession:
+		stream, _ := s.Args[0].([]byte)
+		chops, _ := s.Args[1].([]byte)
+		ext, _ := s.Args[2].(string)
+		return s.Target + "\x00" + string(chops) + "\x00" + ext + "\x00" + string(unmaskFrames(stream))
 	}
 	return ""
+}
+
+// unmaskFrames returns a stream of frames with every masking key zeroed
+// and every payload unmasked, as far as the stream parses as frames; the
+// rest is kept as it is.
+func unmaskFrames(b []byte) []byte {
+	out := make([]byte, 0, len(b))
+	for len(b) > 0 {
+		hl := headerLen(b)
+		if hl < 0 {
+			break
+		}
+		plen := uint64(b[1] & 0x7f)
+		switch plen {
+		case 126:
+			plen = uint64(b[2])<<8 | uint64(b[3])
+		case 127:
+			plen = 0
+			for _, c := range b[2:10] {
+				plen = plen<<8 | uint64(c)
+			}
+		}
+		if plen > uint64(len(b)-hl) {
+			break
+		}
+		end := hl + int(plen)
+		if b[1]&0x80 == 0 {
+			out = append(out, b[:end]...)
+		} else {
+			key := b[hl-4 : hl]
+			out = append(out, b[:hl-4]...)
+			out = append(out, 0, 0, 0, 0)
+			for i, c := range b[hl:end] {
+				out = append(out, c^key[i&3])
+			}
+		}
+		b = b[end:]
+	}
+	return append(out, b...)
 }

@@ -70,6 +70,7 @@ func ParseJSON(data []byte, source string) (*Case, error) {
 			RemoteCloseReason:              r.RemoteCloseReason,
 		},
 	}
+	c.txStats, c.rxStats = jsonStats(r.TxOctetStats), jsonStats(r.RxOctetStats)
 	if r.ExpectedClose != nil {
 		c.ExpectedClose = ExpectedClose{
 			CloseCode:                    r.ExpectedClose.CloseCode,
@@ -148,6 +149,9 @@ type jsonReport struct {
 	IsServer                       bool   `json:"isServer"`
 	HTTPRequest                    string `json:"httpRequest"`
 	HTTPResponse                   string `json:"httpResponse"`
+
+	TxOctetStats map[string]int `json:"txOctetStats"`
+	RxOctetStats map[string]int `json:"rxOctetStats"`
 
 	Wirelog []json.RawMessage `json:"wirelog"`
 }
@@ -360,6 +364,8 @@ func checkFrame(f *Frame) error {
 		return fmt.Errorf("negative payload_len %d", f.RepeatLength)
 	case f.ChopSize < 0:
 		return fmt.Errorf("negative chopsize %d", f.ChopSize)
+	case f.PayloadLength > maxStated || f.RepeatLength > maxStated || f.ChopSize > maxStated:
+		return fmt.Errorf("a stated length is too large")
 	case f.RepeatLength > 0 && f.PayloadLength == 0:
 		return fmt.Errorf("payload_len %d given for an empty payload", f.RepeatLength)
 	}

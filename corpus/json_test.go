@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/hex"
 	"errors"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -234,5 +235,31 @@ func TestPeerReports(t *testing.T) {
 	}
 	if c.Partial {
 		t.Errorf("coder 6.4.1 partial: %q", c.Skipped)
+	}
+}
+
+// TestHandshakeAndFrameInOneEntry: an octet entry that holds the end of
+// the handshake and a frame after it is rebuilt from both.
+func TestHandshakeAndFrameInOneEntry(t *testing.T) {
+	req := "GET / HTTP/1.1\r\nHost: 127.0.0.1:9001\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Version: 13\r\n\r\n"
+	frame := "8182010203046060" // "ab" masked with 01020304
+	shown := hex.EncodeToString([]byte(req))[:128] + " ..."
+	doc := `{"id": "1.1.1", "agent": "x", "httpRequest": ` + strconv.Quote(req) + `, "wirelog": [` +
+		`["TF", [2, "ab"], 1, true, 0, "01020304", null, null, false], ` +
+		`["TO", [` + strconv.Itoa(len(req)+8) + `, "` + shown + `"], false]]}`
+	c, err := ParseJSON([]byte(doc), "x.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := c.Wire[1]
+	if !e.Exact || !e.Rebuilt || string(e.Octets) != req+string(mustHex(t, frame)) {
+		t.Errorf("entry 1 exact %v rebuilt %v octets %q", e.Exact, e.Rebuilt, e.Octets)
+	}
+	if got := hex.EncodeToString(c.Wire[0].Frame.Wire); got != frame {
+		t.Errorf("frame wire %s", got)
+	}
+	seeds, _ := Seeds(c, SeedOptions{})
+	if s := seedsByTarget(seeds)[TargetSession]; len(s) != 1 || hex.EncodeToString(s[0].Args[0].([]byte)) != frame {
+		t.Errorf("session %v", s)
 	}
 }

@@ -16,6 +16,10 @@ const (
 	cutMark      = " ..."
 )
 
+// maxStated bounds the lengths a report may state (1 TiB): larger ones
+// are errors rather than numbers to compute with.
+const maxStated = 1 << 40
+
 // ParseError is a report that cannot be read, or a wire log that
 // contradicts itself. Entry is the index of the offending wire-log entry
 // (its number in the HTML and text forms), -1 when the error is not about
@@ -57,6 +61,8 @@ func decodeLoggedOctets(s string, n int) (loggedOctets, error) {
 	}
 	o := loggedOctets{data: data, length: n}
 	switch {
+	case n > maxStated:
+		return o, fmt.Errorf("stated length %d is too large", n)
 	case n < 0:
 		o.exact = !cut
 		if o.exact {

@@ -23,6 +23,9 @@ type page struct {
 	closing        [][2]string // the "Closing Behavior" table: key, value
 	wire           []wireLine
 	wireLogStarted bool
+	// rxStats and txStats are the "Octets Received/Transmitted by Chop
+	// Size" tables, nil when absent or unreadable.
+	rxStats, txStats octetStats
 }
 
 // wireLine is one line of the wire log; class is the CSS class of the HTML
@@ -100,6 +103,7 @@ func fromPage(p *page, source string) (*Case, error) {
 		return nil, err
 	}
 	c.Wire = wire
+	c.txStats, c.rxStats = p.txStats, p.rxStats
 	complete(c)
 	return c, nil
 }

@@ -33,24 +33,25 @@ func complete(c *Case) {
 	if c.FuzzerIsServer {
 		reqKind, respKind = RxOctets, TxOctets
 	}
-	skips := map[int]int{}
+	heads := map[int][]byte{}
 	if i := firstOf(c.Wire, reqKind); i >= 0 {
-		skips[i] = fillHandshake(&c.Wire[i], c.HTTPRequest)
+		heads[i] = fillHandshake(&c.Wire[i], c.HTTPRequest)
 		if e := c.Wire[i]; e.Exact && !e.Rebuilt {
-			c.HTTPRequest = string(e.Octets[:skips[i]]) // the wire is the truth
+			c.HTTPRequest = string(heads[i]) // the wire is the truth
 		}
 	}
 	if i := firstOf(c.Wire, respKind); i >= 0 {
-		skips[i] = fillHandshake(&c.Wire[i], c.HTTPResponse)
+		heads[i] = fillHandshake(&c.Wire[i], c.HTTPResponse)
 		if e := c.Wire[i]; e.Exact && !e.Rebuilt {
-			c.HTTPResponse = string(e.Octets[:skips[i]])
+			c.HTTPResponse = string(heads[i])
 		}
 	}
 	fillClosePayloads(c)
-	lineUp(c, TxOctets, TxFrame, skips, true)
-	lineUp(c, RxOctets, RxFrame, skips, false)
+	lineUp(c, TxOctets, TxFrame, heads, true)
+	lineUp(c, RxOctets, RxFrame, heads, false)
 
 	c.Partial, c.Skipped = false, nil
+	c.unloggedTx, c.unloggedRx = "", ""
 	off := -1
 	var run []int // consecutive cut TX entries with the same reason
 	reason := ""
@@ -83,6 +84,7 @@ func complete(c *Case) {
 	if off >= 0 {
 		c.skip(fmt.Sprintf("entries %d-%d: wire logging was off; what was sent meanwhile is not in the report", off, len(c.Wire)-1))
 	}
+	checkStats(c)
 }
 
 func (c *Case) skip(why string) {
@@ -168,34 +170,34 @@ func firstOf(wire []Entry, k EntryKind) int {
 }
 
 // fillHandshake makes the first octet entry of a direction whole from the
-// handshake text the report keeps separately, and returns how many of the
-// entry's octets belong to the handshake (the rest, if any, are frames
-// that arrived in the same read).
-func fillHandshake(e *Entry, text string) int {
+// handshake text the report keeps separately, and returns the handshake's
+// octets: the entry may hold more after them (frames that arrived in the
+// same read).
+func fillHandshake(e *Entry, text string) []byte {
 	h := []byte(text)
 	if text == "?" { // Autobahn's placeholder for a missing handshake
 		h = nil
 	}
 	if e.Exact {
 		if len(h) > 0 && bytes.HasPrefix(e.Octets, h) {
-			return len(h)
+			return e.Octets[:len(h)]
 		}
 		if i := bytes.Index(e.Octets, []byte("\r\n\r\n")); i >= 0 {
-			return i + 4
+			return e.Octets[:i+4]
 		}
-		return len(e.Octets)
+		return e.Octets
 	}
 	if len(h) == 0 {
-		return len(e.Octets)
+		return e.Octets // all we know; the entry stays cut
 	}
 	n := min(len(h), len(e.Octets))
 	if !bytes.Equal(h[:n], e.Octets[:n]) || (e.Length >= 0 && e.Length < len(h)) {
-		return len(e.Octets) // contradicts the handshake text: leave it cut
+		return e.Octets // contradicts the handshake text: leave it cut
 	}
 	if e.Length < 0 || e.Length == len(h) {
 		e.Octets, e.Length, e.Exact, e.Rebuilt = h, len(h), true, true
 	}
-	return len(h)
+	return h
 }
 
 // segment is one frame entry placed in its direction's frame stream.
@@ -212,7 +214,8 @@ type segment struct {
 // chunk is one octet entry as a piece of the stream after the handshake.
 type chunk struct {
 	entry int
-	skip  int    // leading octets that belong to the handshake
+	head  []byte // leading octets that belong to the handshake
+	skip  int    // len(head)
 	n     int    // stream octets in the entry, -1 when unknown
 	seen  []byte // the stream octets the report shows
 	exact bool
@@ -223,7 +226,7 @@ type chunk struct {
 // stretch with logging on is lined up on its own. raw says whether the
 // sender may write octets outside any frame entry (the fuzzing peer can;
 // what it receives is all frames).
-func lineUp(c *Case, octetKind, frameKind EntryKind, skips map[int]int, raw bool) {
+func lineUp(c *Case, octetKind, frameKind EntryKind, heads map[int][]byte, raw bool) {
 	var frames []*Frame
 	var chunks []chunk
 	flush := func() {
@@ -243,11 +246,12 @@ func lineUp(c *Case, octetKind, frameKind EntryKind, skips map[int]int, raw bool
 			frames = append(frames, e.Frame)
 		case octetKind:
 			ch := chunk{entry: i, n: e.Length, exact: e.Exact}
-			if s, ok := skips[i]; ok {
+			if h, ok := heads[i]; ok {
+				s := len(h)
 				if s >= len(e.Octets) && e.Length < 0 {
 					continue // the handshake alone, or unknown
 				}
-				ch.skip = s
+				ch.head, ch.skip = h, s
 				if e.Length >= 0 {
 					ch.n = e.Length - s
 					if ch.n <= 0 {
@@ -325,7 +329,7 @@ func lineUpStretch(c *Case, frames []*Frame, chunks []chunk, raw bool) {
 			got = ch.seen
 		} else if full, ok := expectedRange(segs, si, pos, n); ok {
 			got = full
-			whole := append(append([]byte(nil), e.Octets[:ch.skip]...), full...)
+			whole := append(append([]byte(nil), ch.head...), full...)
 			e.Octets, e.Length, e.Exact, e.Rebuilt = whole, ch.skip+n, true, true
 		}
 		if got != nil {
@@ -436,7 +440,7 @@ func expectedOctets(f *Frame) ([]byte, int) {
 	if f.RepeatLength > 0 {
 		plen = f.RepeatLength
 	}
-	if plen < 0 {
+	if plen < 0 || plen > maxStated {
 		return nil, -1
 	}
 	hdr := frameHeader(f, plen)

@@ -113,8 +113,11 @@ func Seeds(c *Case, opt SeedOptions) (seeds []Seed, notes []string) {
 			return
 		}
 		switch {
+		case !msg.whole && msg.rsv&4 != 0:
+			notes = append(notes, fmt.Sprintf("FuzzInflate: the compressed message at entry %d is not known whole", msg.entry))
+		case !msg.whole && msg.opcode == 1:
+			notes = append(notes, fmt.Sprintf("FuzzUTF8: the text message at entry %d is not known whole", msg.entry))
 		case !msg.whole:
-			notes = append(notes, fmt.Sprintf("message at entry %d: some fragment is not known whole", msg.entry))
 		case msg.rsv&4 != 0:
 			p := bytes.TrimSuffix(msg.payload, []byte{0, 0, 0xff, 0xff})
 			add(Seed{Target: TargetInflate, Args: []any{p}, From: fmt.Sprintf("compressed message at entry %d", msg.entry)})
@@ -237,9 +240,12 @@ func varints(pieces []int) []byte {
 // sessionSeed builds the FuzzSession seed of a case. note, when set, says
 // what was left out.
 func sessionSeed(c *Case, max int) (*Seed, string) {
-	kind := TxOctets
+	kind, unlogged := TxOctets, c.unloggedTx
 	if c.FuzzerIsServer {
-		kind = RxOctets
+		kind, unlogged = RxOctets, c.unloggedRx
+	}
+	if unlogged != "" {
+		return nil, "FuzzSession: nothing to write, the wire log leaves out " + unlogged + " somewhere"
 	}
 	hs := firstOf(c.Wire, kind)
 	if hs < 0 {

@@ -105,6 +105,7 @@ func textPage(s string) *page {
 			p.closing = append(p.closing, [2]string{k, v})
 		}
 	}
+	p.rxStats, p.txStats = textStats(sections["Wire Statistics"])
 	for _, l := range sections["Wire Log"] {
 		p.wire = append(p.wire, wireLine{text: l})
 	}
@@ -130,4 +131,30 @@ func nonBlank(lines []string) []string {
 		}
 	}
 	return out
+}
+
+// textStats reads the octet tables of the "Wire Statistics" section, whose
+// cells the text rendering runs together ("Chop SizeCountOctets",
+// "157105", "Total9353").
+func textStats(lines []string) (rx, tx octetStats) {
+	var rows []statsRow
+	var into *octetStats
+	for _, l := range lines {
+		t := strings.TrimSpace(l)
+		switch {
+		case t == "Octets Received by Chop Size":
+			into, rows = &rx, nil
+		case t == "Octets Transmitted by Chop Size":
+			into, rows = &tx, nil
+		case into == nil, t == "", t == "Chop SizeCountOctets":
+		case strings.HasPrefix(t, "Total"):
+			*into = tableStats(rows, statsRow{digits: strings.TrimPrefix(t, "Total")})
+			into = nil
+		case strings.Trim(t, "0123456789") == "":
+			rows = append(rows, statsRow{digits: t})
+		default:
+			into = nil
+		}
+	}
+	return rx, tx
 }
