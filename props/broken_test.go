@@ -2,8 +2,10 @@ package props
 
 import (
 	"encoding/binary"
+	"strings"
 
 	"github.com/wsfuzz/wsfuzz/server"
+	"github.com/wsfuzz/wsfuzz/server/deflate"
 	"github.com/wsfuzz/wsfuzz/server/wire"
 )
 
@@ -302,4 +304,34 @@ func (c closeAs1000) Done() bool { return c.s.Done() }
 
 func newCloseAs1000() Server {
 	return closeAs1000{server.NewSession(server.SessionConfig{MaxMessageSize: modelLimit})}
+}
+
+// stickyDeflate keeps its compression context between messages even when
+// the negotiation said no_context_takeover.
+var stickyDeflate = DeflateCodec{
+	Negotiate: deflate.Negotiate,
+	NewCompressor: func(p deflate.Params, level int) MessageCompressor {
+		p.ServerNoContextTakeover = false
+		return deflate.NewCompressor(p, level)
+	},
+	NewDecompressor: ReferenceDeflate.NewDecompressor,
+}
+
+// lenientNegotiate ignores the parameters it does not know instead of
+// declining the offer.
+func lenientNegotiate(headerValues []string, prefs deflate.Preferences) (deflate.Params, string, bool) {
+	offers, _ := deflate.ParseOffers(headerValues)
+	var kept []string
+	for _, o := range offers {
+		var ps []deflate.Param
+		for _, p := range o.Params {
+			switch p.Name {
+			case ServerNoContextTakeover, ClientNoContextTakeover, ServerMaxWindowBits, ClientMaxWindowBits:
+				ps = append(ps, p)
+			}
+		}
+		o.Params = ps
+		kept = append(kept, o.String())
+	}
+	return deflate.Negotiate([]string{strings.Join(kept, ", ")}, prefs)
 }

@@ -146,3 +146,18 @@ func TestCanFailSessionModelCloseCode(t *testing.T) {
 		t.Errorf("shrunk to %d actions, want 1", n)
 	}
 }
+
+func TestCanFailDeflateNegotiation(t *testing.T) {
+	args := mustFail(t, DeflateNegotiation(lenientNegotiate))
+	if o := args[0].(DeflateOffer); len(o.Params) != 1 {
+		t.Errorf("shrunk to %q, want the unknown parameter alone", o.Header())
+	}
+}
+
+func TestCanFailDeflateRoundTrip(t *testing.T) {
+	args := mustFail(t, DeflateRoundTrip(stickyDeflate), Weight(deflateWeight))
+	o, toClient, toServer := args[0].(DeflateOffer), args[2].([][]byte), args[3].([][]byte)
+	if len(o.Params) != 1 || len(toClient)+len(toServer) > 3 {
+		t.Errorf("shrunk to %q with %s and %s, want one parameter and two or three messages", o.Header(), showMessages(toClient), showMessages(toServer))
+	}
+}

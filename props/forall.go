@@ -19,9 +19,12 @@ type Tuple []any
 func (t Tuple) String() string {
 	parts := make([]string, len(t))
 	for i, v := range t {
-		if b, ok := v.([]byte); ok {
-			parts[i] = showBytes(b)
-		} else {
+		switch v := v.(type) {
+		case []byte:
+			parts[i] = showBytes(v)
+		case [][]byte:
+			parts[i] = showMessages(v)
+		default:
 			parts[i] = fmt.Sprintf("%+v", v)
 		}
 	}

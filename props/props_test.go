@@ -4,6 +4,7 @@ import (
 	"testing"
 
 	"github.com/wsfuzz/wsfuzz/server"
+	"github.com/wsfuzz/wsfuzz/server/deflate"
 	"github.com/wsfuzz/wsfuzz/server/wire"
 )
 
@@ -15,6 +16,7 @@ const (
 	chopWeight     = 0.1
 	modelWeight    = 0.25
 	modelMaxSteps  = 40
+	deflateWeight  = 0.05
 )
 
 // modelLimit is the message size limit of the session the model checks:
@@ -53,4 +55,10 @@ func TestChopInvariance(t *testing.T) {
 func TestSessionModel(t *testing.T) {
 	srv := SessionServer(server.SessionConfig{MaxMessageSize: modelLimit})
 	Check(t, SessionModel(srv, modelLimit, 2*modelLimit), Weight(modelWeight), MaxSize(modelMaxSteps))
+}
+
+func TestDeflateNegotiation(t *testing.T) { Check(t, DeflateNegotiation(deflate.Negotiate)) }
+
+func TestDeflateRoundTrip(t *testing.T) {
+	Check(t, DeflateRoundTrip(ReferenceDeflate), Weight(deflateWeight))
 }
