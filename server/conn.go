@@ -10,6 +10,10 @@ import (
 	"github.com/wsfuzz/wsfuzz/server/wire"
 )
 
+// quietAfter is how long a connection with compression may be silent
+// before its compression state goes back to the pools.
+const quietAfter = time.Second
+
 // busyResponse answers a connection over Config.MaxConnections.
 const busyResponse = "HTTP/1.1 503 Service Unavailable\r\nContent-Type: text/plain; charset=utf-8\r\nConnection: close\r\nContent-Length: 25\r\n\r\ntoo many open connections\n"
 
@@ -69,21 +73,30 @@ func (c *conn) serve() {
 	if !c.write(sess, rest) {
 		return
 	}
-	sentClose := false
-	deadline := time.Time{}
+	var (
+		sentClose bool
+		released  bool      // compression state given back while quiet
+		lastRead  = start   // when the client last sent something
+		lastSet   time.Time // when the read deadline was last moved
+	)
 	for !sess.Done() {
 		now := time.Now()
-		// Refresh the read deadline only when it moved noticeably, so
-		// the hot path does not touch the timer on every read.
-		if !sentClose && deadline.Sub(now) < cfg.IdleTimeout-time.Second/2 {
-			deadline = now.Add(cfg.IdleTimeout)
-			if c.setReadDeadline(deadline) {
-				deadline = time.Time{}
+		// Move the read deadline at most every 100 ms, so the hot path
+		// does not touch the timer on every read.
+		if !sentClose && now.Sub(lastSet) > 100*time.Millisecond {
+			wait := cfg.IdleTimeout
+			if res.Codec != nil && !released {
+				wait = min(wait, quietAfter)
 			}
+			lastSet = now
+			c.setReadDeadline(lastRead.Add(wait))
 		}
 		n, err := c.nc.Read(buf)
-		if n > 0 && !c.write(sess, buf[:n]) {
-			return
+		if n > 0 {
+			lastRead, released = time.Now(), false
+			if !c.write(sess, buf[:n]) {
+				return
+			}
 		}
 		if err == nil {
 			continue
@@ -96,8 +109,15 @@ func (c *conn) serve() {
 			c.logf("no close frame from client within %v", cfg.CloseTimeout)
 			return
 		}
+		goingAway := c.isGoingAway()
+		if !goingAway && time.Since(lastRead) < cfg.IdleTimeout {
+			// Quiet, not idle: let the compression state go.
+			sess.Release()
+			released, lastSet = true, time.Time{}
+			continue
+		}
 		reason := "idle timeout"
-		if c.isGoingAway() {
+		if goingAway {
 			reason = "server shutting down"
 		}
 		if !c.send(sess.Close(wire.CloseGoingAway, reason)) {

@@ -39,11 +39,19 @@ type MessageCodec interface {
 	// with an error wrapping ErrInflatedTooLarge once the output would
 	// exceed limit bytes.
 	Inflate(dst, compressed []byte, limit int64) ([]byte, error)
+	// Release gives back what the codec can rebuild, while the
+	// connection is quiet.
+	Release()
 }
 
-// ErrInflatedTooLarge is what a MessageCodec's Inflate error wraps when a
-// message inflates past its limit.
-var ErrInflatedTooLarge = errors.New("inflated message exceeds the size limit")
+// Release lets the session's compression state go back to its pools while
+// the connection is quiet; the network shell calls it when a connection has
+// been silent for a while.
+func (s *Session) Release() {
+	if s.codec != nil {
+		s.codec.Release()
+	}
+}
 
 // Protocol errors the session finds beyond the header rules of package wire.
 var (

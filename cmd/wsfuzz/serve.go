@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/wsfuzz/wsfuzz/server"
+	"github.com/wsfuzz/wsfuzz/server/deflate"
 )
 
 const serveUsage = `usage: wsfuzz serve [flags]
@@ -20,7 +21,9 @@ const serveUsage = `usage: wsfuzz serve [flags]
 Runs the strict reference echo server: every text and binary message is
 echoed back, pings are answered, and every violation of RFC 6455 fails the
 connection with the exact close code (1002 protocol error, 1007 invalid
-UTF-8, 1009 message too big). Point Autobahn|Testsuite's fuzzingclient or
+UTF-8 or undecodable compressed data, 1009 message too big, counted after
+inflation). permessage-deflate (RFC 7692) is accepted unless
+--no-compression. Point Autobahn|Testsuite's fuzzingclient or
 your own client at ws://ADDR/.
 
 SIGINT or SIGTERM shuts down gracefully: every client gets a close frame
@@ -49,6 +52,13 @@ func runServe(args []string) error {
 	fs.DurationVar(&cfg.IdleTimeout, "idle-timeout", server.DefaultIdleTimeout, "close (1001) a connection silent for this long")
 	fs.DurationVar(&cfg.CloseTimeout, "close-timeout", server.DefaultCloseTimeout, "how long to wait for the client's close frame or TCP close")
 	fs.IntVar(&cfg.MaxConnections, "max-connections", server.DefaultMaxConnections, "connections served at once; more get 503")
+	var prefs deflate.Preferences
+	noCompression := fs.Bool("no-compression", false, "decline permessage-deflate offers (RFC 7692)")
+	fs.IntVar(&prefs.ServerMaxWindowBits, "server-max-window-bits", 15, "largest LZ77 window (8..15) the server compresses with; clients may ask for less")
+	fs.IntVar(&prefs.ClientMaxWindowBits, "client-max-window-bits", 15, "window (9..15) the server asks clients to stay within when their offer allows it")
+	fs.BoolVar(&prefs.ServerNoContextTakeover, "server-no-context-takeover", false, "compress every message afresh (less memory per connection, larger output)")
+	fs.BoolVar(&prefs.ClientNoContextTakeover, "client-no-context-takeover", false, "ask clients to compress every message afresh (no inflate window kept per connection)")
+	fs.IntVar(&prefs.Level, "compression-level", 1, "flate level 1 (fastest) .. 9 (smallest)")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return err
@@ -62,6 +72,18 @@ func runServe(args []string) error {
 		return usageError{"--max-message-size must be positive"}
 	}
 	cfg.MaxMessageSize, cfg.MaxFrameSize = int64(maxMessage), int64(maxFrame)
+	if prefs.ServerMaxWindowBits < 8 || prefs.ServerMaxWindowBits > 15 {
+		return usageError{"--server-max-window-bits must be 8..15"}
+	}
+	if prefs.ClientMaxWindowBits < 9 || prefs.ClientMaxWindowBits > 15 {
+		return usageError{"--client-max-window-bits must be 9..15"}
+	}
+	if prefs.Level < 1 || prefs.Level > 9 {
+		return usageError{"--compression-level must be 1..9"}
+	}
+	if !*noCompression {
+		cfg.Negotiate = server.Deflate(prefs)
+	}
 	logger := log.New(os.Stderr, "", log.LstdFlags|log.Lmicroseconds)
 	if *verbose {
 		cfg.Logf = logger.Printf

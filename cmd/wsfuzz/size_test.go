@@ -22,7 +22,8 @@ func TestByteSize(t *testing.T) {
 }
 
 func TestServeRejectsBadFlags(t *testing.T) {
-	for _, args := range [][]string{{"--max-message-size", "0"}, {"--max-message-size", "lots"}, {"extra"}, {"--no-such-flag"}} {
+	for _, args := range [][]string{{"--max-message-size", "0"}, {"--max-message-size", "lots"}, {"extra"}, {"--no-such-flag"},
+		{"--server-max-window-bits", "7"}, {"--client-max-window-bits", "8"}, {"--compression-level", "0"}} {
 		err := runServe(args)
 		if _, ok := err.(usageError); !ok {
 			t.Errorf("serve %v: err %v, want a usage error", args, err)
