@@ -22,10 +22,12 @@ var benchSizes = []struct {
 	n    int
 }{{"1KiB", 1 << 10}, {"64KiB", 64 << 10}}
 
-// benchMessages are distinct text-like messages of n octets, cycled through
-// so that context takeover sees realistic, not identical, traffic.
+// benchMessages are distinct text-like messages of n octets, cycled
+// through. There are enough of them (at least 16, and 1 MiB in all) that a
+// message comes back only long after it left the 32 KiB window: context
+// takeover sees realistic, not repeated, traffic.
 func benchMessages(n int) [][]byte {
-	msgs := make([][]byte, 16)
+	msgs := make([][]byte, max(16, (1<<20)/n))
 	for i := range msgs {
 		msgs[i] = textLike(uint64(100+i), n)
 	}

@@ -35,7 +35,7 @@ type inflater struct {
 	rpos int  // first octet of win not yet handed to out
 	full bool // win has wrapped: all of it is history
 
-	out *sink
+	out sink
 	sc  *scratch
 
 	final bool // a block marked final ended the stream
@@ -114,10 +114,10 @@ func (f *inflater) run() error {
 		case 0:
 			err = f.stored()
 		case 1:
-			err = f.codes(fixedLit[:], fixedDist[:])
+			err = f.codes(&fixedLit, &fixedDist)
 		case 2:
 			if err = f.dynamicTables(); err == nil {
-				err = f.codes(f.sc.lit[:], f.sc.dist[:])
+				err = f.codes(&f.sc.lit, &f.sc.dist)
 			}
 		default:
 			err = f.corrupt("reserved block type 3")
@@ -302,100 +302,136 @@ func (f *inflater) decode(t []uint32, rootBits uint) (uint32, error) {
 	return e, nil
 }
 
+// save stores the state codes keeps in local variables.
+func (f *inflater) save(bits uint64, nbits uint, pos, wpos int) {
+	f.bits, f.nbits, f.pos, f.wpos = bits, nbits, pos, wpos
+}
+
 // codes decodes the symbols of a compressed block with the given
 // literal/length and distance tables, up to the end-of-block code.
-func (f *inflater) codes(lit, dist []uint32) error {
-	wmask := len(f.win) - 1
+//
+// This is the hot loop, so it keeps the bit buffer and the write position
+// in local variables (registers) and stores them back into f only around
+// calls and on the way out.
+func (f *inflater) codes(lit *[litTableSize]uint32, dist *[distTableSize]uint32) error {
+	in, win := f.in, f.win
+	wmask := len(win) - 1
+	bits, nbits, pos, wpos := f.bits, f.nbits, f.pos, f.wpos
 	for {
-		// 56 buffered bits cover the longest symbol: a 15-bit code, 5
+		// 48 buffered bits cover the longest symbol: a 15-bit code, 5
 		// extra bits, a 15-bit distance code and 13 extra bits.
-		if f.nbits < 48 {
-			f.refill()
+		if nbits < 48 {
+			if pos+8 <= len(in) {
+				bits |= binary.LittleEndian.Uint64(in[pos:]) << nbits
+				pos += int((63 - nbits) >> 3)
+				nbits |= 56
+			} else {
+				f.save(bits, nbits, pos, wpos)
+				f.refill()
+				bits, nbits, pos = f.bits, f.nbits, f.pos
+			}
 		}
-		e := lit[f.bits&(1<<litRootBits-1)]
+		e := lit[bits&(1<<litRootBits-1)]
 		if e&entryLink != 0 {
-			e = lit[uint64(e>>entryValShift)+(f.bits>>litRootBits)&(1<<(e&entryLenMask)-1)]
+			e = lit[uint64(e>>entryValShift)+(bits>>litRootBits)&(1<<(e&entryLenMask)-1)]
 		}
 		n := uint(e & entryLenMask)
-		if n == 0 || n > f.nbits {
-			if n > f.nbits || f.pos == f.end() {
+		if n == 0 || n > nbits {
+			f.save(bits, nbits, pos, wpos)
+			if n > nbits || pos == f.end() {
 				return f.corrupt("message ends inside a block")
 			}
 			return f.corrupt("invalid literal/length code")
 		}
-		f.bits >>= n
-		f.nbits -= n
+		bits >>= n
+		nbits -= n
 
 		switch e & kindMask {
 		case kindLiteral:
-			f.win[f.wpos] = byte(e >> entryValShift)
-			f.wpos++
-			if f.wpos == len(f.win) {
+			win[wpos] = byte(e >> entryValShift)
+			wpos++
+			if wpos == len(win) {
+				f.save(bits, nbits, pos, wpos)
 				if err := f.wrap(); err != nil {
 					return err
 				}
+				wpos = 0
 			}
 			continue
 		case kindEnd:
+			f.save(bits, nbits, pos, wpos)
 			return nil
 		case kindInvalid:
+			f.save(bits, nbits, pos, wpos)
 			return f.corrupt("invalid literal/length symbol 286 or 287")
 		}
 
 		extra := uint(e>>entryExtraShift) & 0xf
-		if extra > f.nbits {
+		if extra > nbits {
+			f.save(bits, nbits, pos, wpos)
 			return f.corrupt("message ends inside a length")
 		}
-		length := int(e>>entryValShift) + int(f.take(extra))
+		length := int(e>>entryValShift) + int(bits&(1<<extra-1))
+		bits >>= extra
+		nbits -= extra
 
-		e = dist[f.bits&(1<<distRootBits-1)]
+		e = dist[bits&(1<<distRootBits-1)]
 		if e&entryLink != 0 {
-			e = dist[uint64(e>>entryValShift)+(f.bits>>distRootBits)&(1<<(e&entryLenMask)-1)]
+			e = dist[uint64(e>>entryValShift)+(bits>>distRootBits)&(1<<(e&entryLenMask)-1)]
 		}
 		n = uint(e & entryLenMask)
-		if n == 0 || n > f.nbits {
-			if n > f.nbits || f.pos == f.end() {
+		if n == 0 || n > nbits {
+			f.save(bits, nbits, pos, wpos)
+			if n > nbits || pos == f.end() {
 				return f.corrupt("message ends inside a block")
 			}
 			return f.corrupt("invalid distance code")
 		}
-		f.bits >>= n
-		f.nbits -= n
+		bits >>= n
+		nbits -= n
 		if e&kindMask == kindInvalid {
+			f.save(bits, nbits, pos, wpos)
 			return f.corrupt("invalid distance symbol 30 or 31")
 		}
 		extra = uint(e>>entryExtraShift) & 0xf
-		if extra > f.nbits {
+		if extra > nbits {
+			f.save(bits, nbits, pos, wpos)
 			return f.corrupt("message ends inside a distance")
 		}
-		d := int(e>>entryValShift) + int(f.take(extra))
+		d := int(e>>entryValShift) + int(bits&(1<<extra-1))
+		bits >>= extra
+		nbits -= extra
 
-		if d > len(f.win) {
+		if d > len(win) {
+			f.save(bits, nbits, pos, wpos)
 			return f.corrupt("distance beyond the agreed window")
 		}
-		if !f.full && d > f.wpos {
+		if !f.full && d > wpos {
+			f.save(bits, nbits, pos, wpos)
 			return f.corrupt("distance beyond the start of the history")
 		}
 		for length > 0 {
-			src := (f.wpos - d) & wmask
-			k := min(length, len(f.win)-f.wpos, len(f.win)-src)
+			src := (wpos - d) & wmask
+			k := min(length, len(win)-wpos, len(win)-src)
 			if d >= k {
 				// The source octets all precede this copy, so a
 				// memmove of them is the LZ77 copy.
-				copy(f.win[f.wpos:f.wpos+k], f.win[src:src+k])
+				copy(win[wpos:wpos+k], win[src:src+k])
 			} else {
 				// Overlapping: the copy repeats the last d octets.
 				// src does not wrap here, since d < k <= len-src.
 				for i := 0; i < k; {
-					i += copy(f.win[f.wpos+i:f.wpos+k], f.win[src:f.wpos+i])
+					i += copy(win[wpos+i:wpos+k], win[src:wpos+i])
 				}
 			}
-			f.wpos += k
+			wpos += k
 			length -= k
-			if f.wpos == len(f.win) {
+			if wpos == len(win) {
+				f.save(bits, nbits, pos, wpos)
 				if err := f.wrap(); err != nil {
 					return err
 				}
+				wpos = 0
 			}
 		}
 	}

@@ -131,11 +131,11 @@ func buildTable(t []uint32, rootBits uint, lens []uint8, meaning []uint32) bool 
 		count[l]++
 		maxLen = max(maxLen, int(l))
 	}
-	clear(t[:1<<rootBits])
+	count[0] = 0 // unused symbols take no code
 	if maxLen == 0 {
+		clear(t[:1<<rootBits])
 		return true
 	}
-	count[0] = 0 // unused symbols take no code
 
 	// First canonical code of each length; code ends as the number of
 	// patterns of maxLen bits the code uses.
@@ -146,15 +146,20 @@ func buildTable(t []uint32, rootBits uint, lens []uint8, meaning []uint32) bool 
 		next[l] = code
 	}
 	code += count[maxLen]
-	if code != 1<<maxLen && !(code == 1 && maxLen == 1) {
-		return false
+	if code != 1<<maxLen {
+		if code != 1 || maxLen != 1 {
+			return false
+		}
+		// The one allowed incomplete code: half the slots have no code.
+		// (A complete code writes every slot below, so needs no clearing.)
+		clear(t[:1<<rootBits])
 	}
 
-	// Size the subtables: for every root slot reached by a long code, the
-	// longest code through it decides the subtable's index width.
 	rootMask := 1<<rootBits - 1
-	var subBits [1 << litRootBits]uint8
 	if maxLen > int(rootBits) {
+		// Size the subtables: for every root slot reached by a long code,
+		// the longest code through it decides the subtable's index width.
+		var subBits [1 << litRootBits]uint8
 		n := next
 		for _, l := range lens {
 			if int(l) > int(rootBits) {
@@ -164,16 +169,15 @@ func buildTable(t []uint32, rootBits uint, lens []uint8, meaning []uint32) bool 
 				*sb = max(*sb, l-uint8(rootBits))
 			}
 		}
-	}
-	size := 1 << rootBits
-	for i := range 1 << rootBits {
-		if k := subBits[i]; k > 0 {
-			if size+1<<k > len(t) {
-				return false
+		size := 1 << rootBits
+		for i, k := range subBits[:1<<rootBits] {
+			if k > 0 {
+				if size+1<<k > len(t) {
+					return false
+				}
+				t[i] = entryLink | uint32(k) | uint32(size)<<entryValShift
+				size += 1 << k
 			}
-			t[i] = entryLink | uint32(k) | uint32(size)<<entryValShift
-			clear(t[size : size+1<<k])
-			size += 1 << k
 		}
 	}
 

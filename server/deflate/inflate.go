@@ -62,7 +62,7 @@ func (d *Decompressor) Inflate(dst, compressed []byte, limit int64) ([]byte, err
 	f := inflater{
 		in:   compressed,
 		tail: syncTail[:],
-		out: &sink{
+		out: sink{
 			buf:   dst,
 			limit: max(limit, 0),
 			hint:  4*len(compressed) + 64,

@@ -296,7 +296,7 @@ func TestInflateOutputBuffers(t *testing.T) {
 // rawInflate decodes a whole raw DEFLATE stream (no sync tail), for
 // comparison with compress/flate: the stream must end with a final block.
 func rawInflate(in []byte, limit int64) ([]byte, error) {
-	f := inflater{in: in, out: &sink{limit: limit}, sc: new(scratch), win: make([]byte, 1<<MaxWindowBits)}
+	f := inflater{in: in, out: sink{limit: limit}, sc: new(scratch), win: make([]byte, 1<<MaxWindowBits)}
 	err := f.run()
 	if err == nil {
 		err = f.flush()

@@ -76,16 +76,21 @@ type Preferences struct {
 }
 
 // Compression levels for Preferences.Level and NewCompressor. Levels 1 to 9
-// are those of compress/flate (1 fastest, 9 smallest output, and much more
-// memory: see the package benchmarks). The zero value selects DefaultLevel,
-// so that zero Preferences are sane; compress/flate's DefaultCompression (-1)
-// does too.
+// are those of compress/flate. The zero value selects DefaultLevel, so that
+// zero Preferences are sane; compress/flate's DefaultCompression (-1) does
+// too.
+//
+// Below 15 window bits the level makes no difference: the only encoder that
+// honours a smaller window works like level 5. Levels 7 to 9 are slow on
+// small messages without context takeover, because each message clears
+// their 640 KiB of hash chains.
 const (
 	// DefaultLevel is flate level 1, BestSpeed: an echo server sends as
-	// much as it receives, so it favours speed; on text the ratio is close
-	// to that of level 5.
+	// much as it receives, so it favours speed. On the package's text-like
+	// benchmark data level 1 reaches 35% of the input size, level 5 31%.
 	DefaultLevel = 0
-	BestSpeed    = 1
+	// BestSpeed is flate level 1.
+	BestSpeed = 1
 	// BestCompression is flate level 9.
 	BestCompression = 9
 	// HuffmanOnly entropy-codes literals and makes no back-references at
