@@ -23,8 +23,9 @@ type Compressor struct {
 	pw       *pooledWriter // the live writer, under takeover
 
 	// hist holds recent input under takeover: after every message at least
-	// its last 2^bits octets, or all input if there was less. Its capacity is
-	// twice the window, so keeping it costs amortized O(1) per octet.
+	// its last 2^bits octets, or all input if there was less. While the
+	// writer is live its capacity is twice the window, so keeping it costs
+	// amortized O(1) per octet; Release trims it to the window.
 	hist []byte
 }
 

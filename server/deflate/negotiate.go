@@ -135,7 +135,10 @@ func parseWindowBits(p Param) (int, error) {
 // back-reference further than 256 octets, typically in a later message under
 // context takeover. This server compresses with github.com/klauspost/compress,
 // whose encoder supports a 256-octet window exactly, so it answers
-// server_max_window_bits=8 and keeps every distance within 256 octets.
+// server_max_window_bits=8 and keeps every distance within 256 octets. It
+// answers 8 only to a client that asked for 8, though: a server preference
+// of 8 becomes 9 otherwise, because clients that never ask for 8 may not
+// accept it (Autobahn|Testsuite's and .NET's accept 9 to 15 only).
 //
 // In the other direction the server never asks a client for 8 (a zlib-based
 // client could not comply), but a client may promise 8 itself with
@@ -180,6 +183,9 @@ func accept(d deflateOffer, prefs Preferences) (Params, string) {
 
 	if d.serverMaxWindowBits != 0 {
 		p.ServerMaxWindowBits = min(p.ServerMaxWindowBits, d.serverMaxWindowBits)
+	}
+	if p.ServerMaxWindowBits == MinWindowBits && d.serverMaxWindowBits != MinWindowBits {
+		p.ServerMaxWindowBits = MinWindowBits + 1 // 8 only to a client that asked for it
 	}
 	if d.serverMaxWindowBits != 0 || p.ServerMaxWindowBits < MaxWindowBits {
 		fmt.Fprintf(&b, "; %s=%d", paramServerMaxWindowBits, p.ServerMaxWindowBits)

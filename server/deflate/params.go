@@ -62,7 +62,8 @@ type Preferences struct {
 	// accepting it costs no compression and saves memory.
 	ClientNoContextTakeover bool
 	// ServerMaxWindowBits (8..15, 0 means 15) is the largest window the
-	// server compresses with. A client may ask for a smaller one.
+	// server compresses with. A client may ask for a smaller one. 8 is used
+	// only with a client that asks for 8 itself, 9 otherwise: see Negotiate.
 	ServerMaxWindowBits int
 	// ClientMaxWindowBits (9..15, 0 means no limit) is the window the server
 	// asks the client to stay within, when the client's offer says it can be
