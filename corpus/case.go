@@ -1,6 +1,3 @@
-// Package corpus reads Autobahn|Testsuite reports into Cases: what the
-// fuzzing peer sent and received on the wire, what it expected, and the
-// verdict it gave. Cases feed the fuzz corpus (see Write) and replay.
 package corpus
 
 // Case is one Autobahn test case as one report describes it.

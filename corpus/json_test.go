@@ -263,3 +263,60 @@ func TestHandshakeAndFrameInOneEntry(t *testing.T) {
 		t.Errorf("session %v", s)
 	}
 }
+
+// TestFuzzingServerReport: in reports/clients Autobahn is the server. The
+// client's stream is what Autobahn received (RX); a cut RX entry is
+// rebuilt from the RX frame entries, which keep the client's masks.
+func TestFuzzingServerReport(t *testing.T) {
+	req := "GET /runCase?case=1&agent=x HTTP/1.1\r\nHost: 127.0.0.1:9001\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Extensions: permessage-deflate\r\n\r\n"
+	resp := "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\r\n"
+	payload := strings.Repeat("0123456789", 6) + "ab" // 62 bytes: shown whole, marked cut
+	mask := []byte{0xa1, 0xb2, 0xc3, 0xd4}
+	frame := append([]byte{0x81, 0x80 | 62}, mask...)
+	for i := range payload {
+		frame = append(frame, payload[i]^mask[i&3])
+	}
+	closeFrame := append([]byte{0x88, 0x82}, mask...)
+	closeFrame = append(closeFrame, 0x03^mask[0], 0xe8^mask[1])
+	q := strconv.Quote
+	doc := `{"id": "1.1.1", "agent": "x", "isServer": true, "httpRequest": ` + q(req) + `, "httpResponse": ` + q(resp) + `, "wirelog": [` +
+		`["RO", [` + strconv.Itoa(len(req)) + `, "` + hex.EncodeToString([]byte(req))[:128] + ` ..."]], ` +
+		`["TO", [` + strconv.Itoa(len(resp)) + `, "` + hex.EncodeToString([]byte(resp))[:128] + ` ..."], false], ` +
+		`["TF", [62, ` + q(payload+" ...") + `], 1, true, 0, null, null, null, false], ` +
+		`["TO", [64, "` + hex.EncodeToString([]byte{0x81, 62}) + hex.EncodeToString([]byte(payload)) + ` ..."], false], ` +
+		`["RO", [` + strconv.Itoa(len(frame)+len(closeFrame)) + `, "` + hex.EncodeToString(frame)[:128] + ` ..."]], ` +
+		`["RF", [62, ` + q(payload+" ...") + `], 1, true, 0, true, "a1b2c3d4"], ` +
+		`["RF", [2, "0x03e8"], 8, true, 0, true, "a1b2c3d4"]]}`
+	c, err := ParseJSON([]byte(doc), "clients.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !c.FuzzerIsServer || c.Partial {
+		t.Fatalf("isServer %v partial %v %q", c.FuzzerIsServer, c.Partial, c.Skipped)
+	}
+	// Entry 3 is Autobahn's 64-byte frame: marked cut, shown whole.
+	for i, rebuilt := range []bool{true, true, false, false, true} {
+		if e := c.Wire[i]; e.Kind != TxFrame && (!e.Exact || e.Rebuilt != rebuilt) {
+			t.Errorf("entry %d (%s) exact %v rebuilt %v", i, e.Kind, e.Exact, e.Rebuilt)
+		}
+	}
+	if got := c.Wire[4].Octets; !bytes.Equal(got, append(append([]byte{}, frame...), closeFrame...)) {
+		t.Errorf("client stream %x", got)
+	}
+	seeds, _ := Seeds(c, SeedOptions{})
+	by := seedsByTarget(seeds)
+	s := by[TargetSession]
+	if len(s) != 1 || !bytes.Equal(s[0].Args[0].([]byte), c.Wire[4].Octets) || len(s[0].Args[1].([]byte)) != 0 || s[0].Args[2].(string) != "permessage-deflate" {
+		t.Errorf("session %v", s)
+	}
+	// Autobahn's own (unmasked) frame is the FuzzFrame and FuzzUTF8 seed.
+	if f := by[TargetFrame]; len(f) != 1 || !bytes.Equal(f[0].Args[0].([]byte), append([]byte{0x81, 62}, payload...)) {
+		t.Errorf("frames %v", f)
+	}
+	if u := by[TargetUTF8]; len(u) != 1 || string(u[0].Args[0].([]byte)) != payload {
+		t.Errorf("utf8 %v", u)
+	}
+	if h := by[TargetHandshake]; len(h) != 1 || string(h[0].Args[0].([]byte)) != req {
+		t.Errorf("handshake %v", h)
+	}
+}

@@ -36,6 +36,7 @@ func importMain(args []string, stdout, stderr io.Writer) error {
 	cases := fs.String("cases", "", "comma-separated case ids or patterns with * (e.g. 6.4.*,7.*); empty imports all")
 	out := fs.String("out", filepath.Join("fuzz", "testdata", "fuzz"), "corpus root; files go to OUT/<Target>/")
 	maxBytes := fs.Int("max-bytes", corpus.DefaultMaxBytes, "leave out seeds whose arguments exceed this many bytes (a session is cut after the last write that fits)")
+	keepSimilar := fs.Bool("keep-similar", false, "also write seeds that differ from one already imported in this run only by masking keys, or by Sec-WebSocket-Key and Host")
 	dryRun := fs.Bool("n", false, "dry run: report what would be written, write nothing")
 	quiet := fs.Bool("q", false, "print only the summary line and errors")
 	fs.Usage = func() {
@@ -70,7 +71,7 @@ func importMain(args []string, stdout, stderr io.Writer) error {
 			patterns = append(patterns, p)
 		}
 	}
-	opt := corpus.ImportOptions{Out: *out, FailingOnly: *failingOnly, Cases: patterns, MaxBytes: *maxBytes, DryRun: *dryRun}
+	opt := corpus.ImportOptions{Out: *out, FailingOnly: *failingOnly, Cases: patterns, MaxBytes: *maxBytes, DryRun: *dryRun, KeepSimilar: *keepSimilar}
 	sum, errs := corpus.Import(opt, func(ci corpus.CaseImport) {
 		if !*quiet {
 			printCase(stdout, ci)
