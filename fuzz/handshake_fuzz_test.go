@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/wsfuzz/wsfuzz/server"
+	"github.com/wsfuzz/wsfuzz/server/deflate"
 )
 
 // FuzzHandshake feeds raw bytes to the sans-I/O opening handshake as an
@@ -21,9 +22,14 @@ func FuzzHandshake(f *testing.F) {
 	})
 }
 
-// readHandshake is the handshake under test, with no extension offered.
+// handshakePrefs are the server's permessage-deflate preferences in
+// FuzzHandshake: the defaults, which accept any valid offer.
+var handshakePrefs = deflate.Preferences{}
+
+// readHandshake is the handshake under test, negotiating permessage-deflate
+// as the server does.
 func readHandshake(raw []byte) (server.HandshakeResult, int, error) {
-	return server.ReadHandshake(raw, nil)
+	return server.ReadHandshake(raw, server.Deflate(handshakePrefs))
 }
 
 // handshakeLimit is the size of the largest request header section the
@@ -31,26 +37,27 @@ func readHandshake(raw []byte) (server.HandshakeResult, int, error) {
 const handshakeLimit = 8 << 10
 
 // expectHandshake is the model's answer to raw: the status (0 while more
-// bytes are needed), the size of the request, and the client's key when
-// the upgrade is valid. It applies RFC 6455 section 4.2.1 on top of
+// bytes are needed), the size of the request, and for a valid upgrade the
+// client's key and the Sec-WebSocket-Extensions answer, which is
+// deflate.Negotiate's on the request's offers ("" for none). It applies RFC 6455 section 4.2.1 on top of
 // net/http's request parser: a GET in HTTP/1.1 with a Host, an Upgrade
 // header naming websocket and a Connection header naming upgrade
 // (case-insensitive tokens), no body, exactly one Sec-WebSocket-Version
 // that is 13 (else 426) and exactly one Sec-WebSocket-Key that is the
 // base64 of 16 bytes. A header section that does not end within 8 KiB is
 // refused with 431.
-func expectHandshake(raw []byte) (status, size int, key string) {
+func expectHandshake(raw []byte) (status, size int, key, extensions string) {
 	end := bytes.Index(raw, []byte("\r\n\r\n"))
 	if end < 0 || end+4 > handshakeLimit {
 		if len(raw) < handshakeLimit {
-			return 0, 0, ""
+			return 0, 0, "", ""
 		}
-		return http.StatusRequestHeaderFieldsTooLarge, len(raw), ""
+		return http.StatusRequestHeaderFieldsTooLarge, len(raw), "", ""
 	}
 	size = end + 4
 	req, err := http.ReadRequest(bufio.NewReaderSize(bytes.NewReader(raw[:size]), size))
 	if err != nil {
-		return http.StatusBadRequest, size, ""
+		return http.StatusBadRequest, size, "", ""
 	}
 	hasToken := func(name, token string) bool {
 		for _, v := range req.Header[http.CanonicalHeaderKey(name)] {
@@ -65,31 +72,34 @@ func expectHandshake(raw []byte) (status, size int, key string) {
 	if req.Method != "GET" || req.ProtoMajor != 1 || req.ProtoMinor != 1 || req.Host == "" ||
 		!hasToken("Upgrade", "websocket") || !hasToken("Connection", "upgrade") ||
 		req.ContentLength > 0 || len(req.TransferEncoding) > 0 {
-		return http.StatusBadRequest, size, ""
+		return http.StatusBadRequest, size, "", ""
 	}
 	if v := req.Header["Sec-Websocket-Version"]; len(v) != 1 || strings.TrimSpace(v[0]) != "13" {
-		return http.StatusUpgradeRequired, size, ""
+		return http.StatusUpgradeRequired, size, "", ""
 	}
 	keys := req.Header["Sec-Websocket-Key"]
 	if len(keys) != 1 {
-		return http.StatusBadRequest, size, ""
+		return http.StatusBadRequest, size, "", ""
 	}
 	key = strings.TrimSpace(keys[0])
 	if k, err := base64.StdEncoding.DecodeString(key); err != nil || len(k) != 16 {
-		return http.StatusBadRequest, size, ""
+		return http.StatusBadRequest, size, "", ""
 	}
-	return http.StatusSwitchingProtocols, size, key
+	if offers := req.Header["Sec-Websocket-Extensions"]; len(offers) > 0 {
+		_, extensions, _ = deflate.Negotiate(offers, handshakePrefs)
+	}
+	return http.StatusSwitchingProtocols, size, key, extensions
 }
 
 // checkHandshake is FuzzHandshake's property, over the handshake under
 // test: it never panics; it asks for more bytes exactly when the model
 // does; otherwise it consumes the request and nothing more, answers 101
 // exactly for a valid upgrade (with the accept key of RFC 6455 section
-// 1.3) and otherwise the model's 4xx, with a one-line reason that is also
+// 1.3, and the permessage-deflate answer the model expects) and otherwise the model's 4xx, with a one-line reason that is also
 // the body, and "Sec-WebSocket-Version: 13" on a 426.
 func checkHandshake(r reporter, read func([]byte) (server.HandshakeResult, int, error), raw []byte) {
 	r.Helper()
-	wantStatus, wantSize, key := expectHandshake(raw)
+	wantStatus, wantSize, key, extensions := expectHandshake(raw)
 	res, size, err := read(raw)
 	if wantStatus == 0 {
 		if err != server.ErrIncompleteRequest {
@@ -113,6 +123,9 @@ func checkHandshake(r reporter, read func([]byte) (server.HandshakeResult, int, 
 		if !res.Accepted() || resp.get("Sec-WebSocket-Accept") != accept || len(resp.body) != 0 ||
 			!strings.EqualFold(resp.get("Upgrade"), "websocket") || !strings.EqualFold(resp.get("Connection"), "upgrade") {
 			r.Errorf("request %q: 101 response %q lacks Upgrade, Connection or accept key %s", clip(raw), res.Response, accept)
+		}
+		if resp.get("Sec-WebSocket-Extensions") != extensions || res.Extensions != extensions || (res.Codec == nil) != (extensions == "") {
+			r.Errorf("request %q: response %q negotiates %q (codec %v), want %q", clip(raw), res.Response, res.Extensions, res.Codec != nil, extensions)
 		}
 		return
 	}

@@ -20,8 +20,8 @@ const sessionMaxMessage = 64<<10 + 1024
 // handshake) to the sans-I/O session and checks it with checkSession.
 // chops lists the sizes of the reads the stream arrives in (unsigned
 // varints, see forEachPiece); extensions is the client's
-// Sec-WebSocket-Extensions offer, negotiated with server/deflate's
-// default preferences.
+// Sec-WebSocket-Extensions offer, negotiated as the server does with
+// server.Deflate and default preferences.
 func FuzzSession(f *testing.F) {
 	f.Fuzz(func(t *testing.T, stream, chops []byte, extensions string) {
 		checkSession(t, negotiateSession(extensions), stream, chops)
@@ -39,30 +39,37 @@ type sessionSetup struct {
 	model func() (modelConfig, func([]byte) ([]byte, bool))
 }
 
-// negotiateSession negotiates extensions the way the server's handshake
-// does and returns the setup of such a connection. The model inflates the
-// client's compressed messages with a Decompressor of the same parameters
+// sessionPrefs are the server's permessage-deflate preferences in
+// FuzzSession: the defaults, which accept any valid offer.
+var sessionPrefs = deflate.Preferences{}
+
+// plainSetup is the setup of a connection without extensions.
+var plainSetup = sessionSetup{
+	open: func() echoSession { return server.NewSession(server.SessionConfig{MaxMessageSize: sessionMaxMessage}) },
+	model: func() (modelConfig, func([]byte) ([]byte, bool)) {
+		return modelConfig{maxMessage: sessionMaxMessage}, nil
+	},
+}
+
+// negotiateSession negotiates extensions as the server's handshake does
+// (server.Deflate) and returns the setup of such a connection. The model
+// learns the agreed parameters from deflate.Negotiate; it inflates the
+// client's compressed messages with a Decompressor of those parameters
 // (FuzzInflate holds that one to compress/flate), and the server's
 // compressed frames with compress/flate alone.
 func negotiateSession(extensions string) sessionSetup {
-	var (
-		p  deflate.Params
-		ok bool
-	)
-	if extensions != "" {
-		p, _, ok = deflate.Negotiate([]string{extensions}, deflate.Preferences{})
+	if extensions == "" {
+		return plainSetup
 	}
-	if !ok {
-		return sessionSetup{
-			open: func() echoSession { return server.NewSession(server.SessionConfig{MaxMessageSize: sessionMaxMessage}) },
-			model: func() (modelConfig, func([]byte) ([]byte, bool)) {
-				return modelConfig{maxMessage: sessionMaxMessage}, nil
-			},
-		}
+	offers := []string{extensions}
+	if _, codec := server.Deflate(sessionPrefs)(offers); codec == nil {
+		return plainSetup
 	}
+	p, _, _ := deflate.Negotiate(offers, sessionPrefs)
 	return sessionSetup{
 		open: func() echoSession {
-			return server.NewSession(server.SessionConfig{MaxMessageSize: sessionMaxMessage, Compression: newDeflateCodec(p)})
+			_, codec := server.Deflate(sessionPrefs)(offers)
+			return server.NewSession(server.SessionConfig{MaxMessageSize: sessionMaxMessage, Compression: codec})
 		},
 		model: func() (modelConfig, func([]byte) ([]byte, bool)) {
 			d := deflate.NewDecompressor(p)
@@ -79,7 +86,8 @@ func negotiateSession(extensions string) sessionSetup {
 // checkSession is FuzzSession's property, over the session under test:
 //
 //   - feeding the stream whole and feeding it in the pieces chops lists
-//     give the same output bytes;
+//     give the same output bytes (with the compression state released
+//     after every piece, see feedPieces);
 //   - the output is a valid stream of server frames (parseServerStream:
 //     unmasked, unfragmented, minimal lengths, control frames of at most
 //     125 bytes, a sendable close code last);
