@@ -3,6 +3,7 @@ package deflate
 import (
 	"runtime"
 	"testing"
+	"time"
 )
 
 // benchModes are the context takeover settings benchmarked. "released" calls
@@ -15,6 +16,21 @@ var benchModes = []struct {
 	{"takeover", Params{}, false},
 	{"takeover_released", Params{}, true},
 	{"no_takeover", Params{ServerNoContextTakeover: true, ClientNoContextTakeover: true}, false},
+}
+
+// cpuMeter reports, besides the wall-clock MB/s of b.SetBytes, the
+// throughput per second of process CPU time as "cpuMB/s".
+type cpuMeter struct {
+	start time.Duration
+	bytes int64
+}
+
+func startCPU() cpuMeter { return cpuMeter{start: processCPU()} }
+
+func (m *cpuMeter) report(b *testing.B) {
+	if used := processCPU() - m.start; used > 0 && m.start > 0 {
+		b.ReportMetric(float64(m.bytes)/used.Seconds()/1e6, "cpuMB/s")
+	}
 }
 
 var benchSizes = []struct {
@@ -46,6 +62,7 @@ func BenchmarkCompress(b *testing.B) {
 				in, out := 0, 0
 				b.SetBytes(int64(size.n))
 				b.ReportAllocs()
+				cpu := startCPU()
 				for i := 0; b.Loop(); i++ {
 					var err error
 					buf, err = c.Compress(buf[:0], msgs[i%len(msgs)])
@@ -58,6 +75,8 @@ func BenchmarkCompress(b *testing.B) {
 					in += size.n
 					out += len(buf)
 				}
+				cpu.bytes = int64(in)
+				cpu.report(b)
 				b.ReportMetric(100*float64(out)/float64(in), "%size")
 			})
 		}
@@ -82,6 +101,7 @@ func BenchmarkInflate(b *testing.B) {
 				buf := make([]byte, 0, size.n)
 				b.SetBytes(int64(size.n))
 				b.ReportAllocs()
+				cpu := startCPU()
 				for i := 0; b.Loop(); i++ {
 					var err error
 					buf, err = d.Inflate(buf[:0], zs[i%len(zs)], 1<<20)
@@ -91,7 +111,9 @@ func BenchmarkInflate(b *testing.B) {
 					if mode.release {
 						d.Release()
 					}
+					cpu.bytes += int64(size.n)
 				}
+				cpu.report(b)
 			})
 		}
 	}
