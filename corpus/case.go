@@ -170,4 +170,7 @@ type Frame struct {
 	// cuts are the offsets inside Wire where one octet entry ended and the
 	// next began (the frame went out, or came in, in pieces).
 	cuts []int
+	// at is 1 + the index of the octet entry holding the frame's first
+	// octet, 0 when not known.
+	at int
 }

@@ -23,9 +23,9 @@ func ExampleSeeds() {
 	// Output:
 	// 2.9 WebSocket++ 0.2.0dev OK OK
 	// FuzzSession/f427f48abbc1dbeb  entries 3-10
-	// FuzzFrame/33044073e732406b  frame at entry 2
-	// FuzzFrame/66b0f87ce5f8cd5a  frame at entry 4
-	// FuzzFrame/3bfbc4d8373009a7  frame at entry 9
-	// FuzzClose/8e5068a718e2c06e  close frame at entry 9
+	// FuzzFrame/33044073e732406b  frame at entry 3
+	// FuzzFrame/66b0f87ce5f8cd5a  frame at entry 5
+	// FuzzFrame/3bfbc4d8373009a7  frame at entry 10
+	// FuzzClose/8e5068a718e2c06e  close frame at entry 10
 	// FuzzHandshake/1060c466791c74c0  opening handshake
 }

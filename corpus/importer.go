@@ -40,6 +40,9 @@ type CaseImport struct {
 	New   []bool
 	// Notes are the seeds Seeds left out and why.
 	Notes []string
+	// Twins are the seeds left out as near-twins of seeds already imported
+	// in this run (see ImportOptions.KeepSimilar), one line each.
+	Twins []string
 	// Err is set when writing a file failed; the case's other files are
 	// still written.
 	Err error
@@ -103,7 +106,7 @@ func Import(opt ImportOptions, each func(CaseImport), paths ...string) (Summary,
 			if !opt.KeepSimilar {
 				if key := shape(s); key != "" {
 					if id, ok := similar[key]; ok {
-						ci.Notes = append(ci.Notes, fmt.Sprintf("%s (%s): the same as case %s's but for %s", s.Target, s.From, id, shapeDiff[s.Target]))
+						ci.Twins = append(ci.Twins, fmt.Sprintf("%s (%s): the same as case %s's but for %s", s.Target, s.From, id, shapeDiff[s.Target]))
 						continue
 					}
 					similar[key] = c.ID

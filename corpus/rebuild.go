@@ -333,7 +333,7 @@ func lineUpStretch(c *Case, frames []*Frame, chunks []chunk, raw bool) {
 			e.Octets, e.Length, e.Exact, e.Rebuilt = whole, ch.skip+n, true, true
 		}
 		if got != nil {
-			fill(segs, si, pos, got)
+			fill(segs, si, pos, got, ch.entry)
 		}
 		pos += n
 	}
@@ -404,9 +404,10 @@ func expectedRange(segs []*segment, si, pos, n int) ([]byte, bool) {
 	return out, true
 }
 
-// fill records octets learnt at stream offset pos in the segments they
-// belong to, and where one octet entry ended inside a frame.
-func fill(segs []*segment, si, pos int, data []byte) {
+// fill records octets learnt at stream offset pos, from octet entry
+// entry, in the segments they belong to, and where one octet entry ended
+// inside a frame.
+func fill(segs []*segment, si, pos int, data []byte, entry int) {
 	for len(data) > 0 && si < len(segs) {
 		s := segs[si]
 		if s.start < 0 || s.size < 0 || s.size > maxRebuild {
@@ -420,6 +421,9 @@ func fill(segs []*segment, si, pos int, data []byte) {
 		}
 		if s.wire == nil {
 			s.wire = make([]byte, s.size)
+		}
+		if off == 0 {
+			s.f.at = entry + 1
 		}
 		copy(s.wire[off:], data[:n])
 		s.have += n

@@ -126,31 +126,26 @@ func Seeds(c *Case, opt SeedOptions) (seeds []Seed, notes []string) {
 		}
 		msg = nil
 	}
-	for i := range c.Wire {
-		e := &c.Wire[i]
-		if e.Kind != TxFrame {
-			continue
+	for _, f := range sentFrames(c) {
+		if f.wire != nil {
+			add(Seed{Target: TargetFrame, Args: []any{f.wire}, From: fmt.Sprintf("frame at entry %d", f.entry)})
 		}
-		f := e.Frame
-		if f.Wire != nil {
-			add(Seed{Target: TargetFrame, Args: []any{f.Wire}, From: fmt.Sprintf("frame at entry %d", i)})
-		}
-		payload, pieces, ok := framePayload(f)
+		payload, pieces, ok := f.payload()
 		switch {
-		case f.Opcode == 8:
+		case f.opcode == 8:
 			if ok {
-				add(Seed{Target: TargetClose, Args: []any{payload}, From: fmt.Sprintf("close frame at entry %d", i)})
+				add(Seed{Target: TargetClose, Args: []any{payload}, From: fmt.Sprintf("close frame at entry %d", f.entry)})
 			}
-		case f.Opcode >= 8:
-		case f.Opcode == 1 || f.Opcode == 2:
+		case f.opcode >= 8:
+		case f.opcode == 1 || f.opcode == 2:
 			emit()
-			msg = &message{entry: i, opcode: f.Opcode, rsv: f.Rsv, whole: true}
+			msg = &message{entry: f.entry, opcode: f.opcode, rsv: f.rsv, whole: true}
 			fallthrough
-		case f.Opcode == 0 && msg != nil:
+		case f.opcode == 0 && msg != nil:
 			msg.whole = msg.whole && ok
 			msg.payload = append(msg.payload, payload...)
 			msg.pieces = append(msg.pieces, pieces...)
-			if f.Fin {
+			if f.fin {
 				emit()
 			}
 		}
@@ -175,21 +170,84 @@ type message struct {
 	whole   bool
 }
 
-// framePayload returns a frame's unmasked payload from its wire octets and
-// the sizes of the pieces the payload went out in.
-func framePayload(f *Frame) (payload []byte, pieces []int, ok bool) {
-	if f.Wire == nil {
+// sentFrame is one frame Autobahn sent. wire is nil when its octets are
+// not all known; then the header fields come from its frame entry.
+type sentFrame struct {
+	entry       int // the entry its first octet is in, or its frame entry
+	wire        []byte
+	cuts        []int // where octet entries ended inside wire
+	opcode, rsv int
+	fin         bool
+}
+
+// sentFrames returns the frames Autobahn sent, in order: first those read
+// from the longest whole stretch of its octets after the handshake (this
+// finds frames Autobahn wrote without logging a frame entry, as its
+// streaming API does), then those of its frame entries whose octets lie
+// beyond that stretch.
+func sentFrames(c *Case) []sentFrame {
+	p := streamPrefix(c, TxOctets, 0)
+	var out []sentFrame
+	ends := make([]int, len(p.pieces)) // end offset of each piece
+	off := 0
+	for i, n := range p.pieces {
+		off += n
+		ends[i] = off
+	}
+	for pos, k := 0, 0; pos < len(p.stream); {
+		b := p.stream[pos:]
+		hl := headerLen(b)
+		if hl < 0 {
+			break
+		}
+		plen, ok := frameLen(b)
+		if !ok || plen > uint64(len(b)-hl) {
+			break
+		}
+		end := pos + hl + int(plen)
+		for k < len(ends) && ends[k] <= pos {
+			k++
+		}
+		f := sentFrame{entry: p.entries[k], wire: p.stream[pos:end],
+			fin: b[0]&0x80 != 0, rsv: int(b[0] >> 4 & 7), opcode: int(b[0] & 0x0f)}
+		for j := k; j < len(ends) && ends[j] < end; j++ {
+			f.cuts = append(f.cuts, ends[j]-pos)
+		}
+		out = append(out, f)
+		pos = end
+	}
+	for i := range c.Wire {
+		e := &c.Wire[i]
+		if e.Kind != TxFrame {
+			continue
+		}
+		fr := e.Frame
+		inStretch := (fr.at > 0 && fr.at-1 <= p.last) || (fr.at == 0 && i <= p.last)
+		if inStretch {
+			continue
+		}
+		f := sentFrame{entry: i, wire: fr.Wire, cuts: fr.cuts, opcode: fr.Opcode, rsv: fr.Rsv, fin: fr.Fin}
+		if fr.at > 0 {
+			f.entry = fr.at - 1
+		}
+		out = append(out, f)
+	}
+	return out
+}
+
+// payload returns the frame's unmasked payload and the sizes of the pieces
+// it went out in.
+func (f *sentFrame) payload() (payload []byte, pieces []int, ok bool) {
+	hl := headerLen(f.wire)
+	if f.wire == nil || hl < 0 {
 		return nil, nil, false
 	}
-	hl := headerLen(f.Wire)
-	if hl < 0 {
-		return nil, nil, false
-	}
-	plen := len(f.Wire) - hl
-	payload = append([]byte(nil), f.Wire[hl:]...)
-	if len(f.Mask) == 4 {
+	plen := len(f.wire) - hl
+	payload = append([]byte(nil), f.wire[hl:]...)
+	if f.wire[1]&0x80 != 0 {
+		key := f.wire[hl-4 : hl]
 		for i := range payload {
-			payload[i] ^= f.Mask[i&3]
+			payload[i] ^= key[i&3]
 		}
 	}
 	last := 0
@@ -201,6 +259,22 @@ func framePayload(f *Frame) (payload []byte, pieces []int, ok bool) {
 	}
 	pieces = append(pieces, plen-last)
 	return payload, pieces, true
+}
+
+// frameLen returns the payload length a frame header at the start of b
+// states; ok is false when b is too short to say.
+func frameLen(b []byte) (n uint64, ok bool) {
+	if headerLen(b) < 0 {
+		return 0, false
+	}
+	switch n := uint64(b[1] & 0x7f); n {
+	case 126:
+		return uint64(binary.BigEndian.Uint16(b[2:])), true
+	case 127:
+		return binary.BigEndian.Uint64(b[2:]), true
+	default:
+		return n, true
+	}
 }
 
 // headerLen returns the length of the frame header at the start of b, -1
@@ -237,6 +311,75 @@ func varints(pieces []int) []byte {
 	return out
 }
 
+// prefix is the longest whole stretch of one side's octets after the
+// opening handshake.
+type prefix struct {
+	stream  []byte
+	pieces  []int // the octet entries' sizes
+	entries []int // and their indices
+	last    int   // the index of the last entry in the stretch, -1 if none
+	stop    string
+}
+
+// streamPrefix collects the octet entries of a kind after the handshake,
+// up to the first one that is cut, the first gap in the wire log, or,
+// with max > 0, the first that would pass max octets. The first entry of
+// the kind holds the handshake: the request on the client's side, the
+// response on the server's.
+func streamPrefix(c *Case, kind EntryKind, max int) prefix {
+	p := prefix{last: -1}
+	hs := firstOf(c.Wire, kind)
+	if hs < 0 {
+		p.stop = "no octets"
+		return p
+	}
+	text := c.HTTPResponse
+	if (kind == TxOctets) != c.FuzzerIsServer {
+		text = c.HTTPRequest
+	}
+	add := func(i int, b []byte) bool {
+		if max > 0 && len(p.stream)+len(b) > max {
+			p.stop = fmt.Sprintf("entry %d would pass the %d-byte limit", i, max)
+			return false
+		}
+		p.stream = append(p.stream, b...)
+		p.pieces = append(p.pieces, len(b))
+		p.entries = append(p.entries, i)
+		p.last = i
+		return true
+	}
+	if h := c.Wire[hs]; h.Exact {
+		skip := len(text)
+		if skip == 0 || !bytes.HasPrefix(h.Octets, []byte(text)) {
+			if i := bytes.Index(h.Octets, []byte("\r\n\r\n")); i >= 0 {
+				skip = i + 4
+			} else {
+				skip = len(h.Octets)
+			}
+		}
+		if rest := h.Octets[skip:]; len(rest) > 0 && !add(hs, rest) {
+			return p
+		}
+	}
+	for i := hs + 1; i < len(c.Wire); i++ {
+		e := &c.Wire[i]
+		switch {
+		case e.Kind == Logging && !e.Enabled:
+			p.stop = fmt.Sprintf("wire logging goes off at entry %d", i)
+			return p
+		case e.Kind != kind:
+		case !e.Exact:
+			p.stop = fmt.Sprintf("entry %d is cut", i)
+			return p
+		default:
+			if !add(i, e.Octets) {
+				return p
+			}
+		}
+	}
+	return p
+}
+
 // sessionSeed builds the FuzzSession seed of a case. note, when set, says
 // what was left out.
 func sessionSeed(c *Case, max int) (*Seed, string) {
@@ -247,61 +390,21 @@ func sessionSeed(c *Case, max int) (*Seed, string) {
 	if unlogged != "" {
 		return nil, "FuzzSession: nothing to write, the wire log leaves out " + unlogged + " somewhere"
 	}
-	hs := firstOf(c.Wire, kind)
-	if hs < 0 {
+	if firstOf(c.Wire, kind) < 0 {
 		return nil, "FuzzSession: no octets from the client"
 	}
-	var stream []byte
-	var pieces []int
-	first, last := -1, -1
-	stop := ""
-	if h := c.Wire[hs]; h.Exact {
-		skip := len(c.HTTPRequest)
-		if !bytes.HasPrefix(h.Octets, []byte(c.HTTPRequest)) || skip == 0 {
-			if i := bytes.Index(h.Octets, []byte("\r\n\r\n")); i >= 0 {
-				skip = i + 4
-			} else {
-				skip = len(h.Octets)
-			}
-		}
-		if rest := h.Octets[skip:]; len(rest) > 0 {
-			stream = append(stream, rest...)
-			pieces = append(pieces, len(rest))
-			first, last = hs, hs
-		}
-	}
-	for i := hs + 1; i < len(c.Wire) && stop == ""; i++ {
-		e := &c.Wire[i]
-		switch {
-		case e.Kind == Logging && !e.Enabled:
-			stop = fmt.Sprintf("wire logging goes off at entry %d", i)
-		case e.Kind != kind:
-		case !e.Exact:
-			stop = fmt.Sprintf("entry %d is cut", i)
-		default:
-			if len(stream)+len(e.Octets) > max {
-				stop = fmt.Sprintf("entry %d would pass the %d-byte limit", i, max)
-				break
-			}
-			stream = append(stream, e.Octets...)
-			pieces = append(pieces, len(e.Octets))
-			if first < 0 {
-				first = i
-			}
-			last = i
-		}
-	}
-	if len(stream) == 0 {
-		if stop != "" {
-			return nil, "FuzzSession: nothing to write, " + stop
+	p := streamPrefix(c, kind, max)
+	if len(p.stream) == 0 {
+		if p.stop != "" {
+			return nil, "FuzzSession: nothing to write, " + p.stop
 		}
 		return nil, "FuzzSession: no octets after the opening handshake"
 	}
 	ext := handshakeHeader(c.HTTPRequest, "Sec-WebSocket-Extensions")
-	from := fmt.Sprintf("entries %d-%d", first, last)
-	s := &Seed{Target: TargetSession, Args: []any{stream, varints(pieces), ext}, From: from}
-	if stop != "" {
-		return s, fmt.Sprintf("FuzzSession: the stream up to entry %d only (%d writes): %s", last, len(pieces), stop)
+	from := fmt.Sprintf("entries %d-%d", p.entries[0], p.last)
+	s := &Seed{Target: TargetSession, Args: []any{p.stream, varints(p.pieces), ext}, From: from}
+	if p.stop != "" {
+		return s, fmt.Sprintf("FuzzSession: the stream up to entry %d only (%d writes): %s", p.last, len(p.pieces), p.stop)
 	}
 	return s, ""
 }

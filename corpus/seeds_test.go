@@ -121,8 +121,8 @@ func TestSeedsLeaveOut(t *testing.T) {
 		t.Errorf("seeds %v", by)
 	}
 	if len(notes) != 3 || notes[0] != "FuzzSession: nothing to write, entry 3 would pass the 1000-byte limit" ||
-		notes[1] != "FuzzFrame (frame at entry 2): 262158 bytes, over the 1000-byte limit" ||
-		notes[2] != "FuzzUTF8 (text message at entry 2): 262144 bytes, over the 1000-byte limit" {
+		notes[1] != "FuzzFrame (frame at entry 3): 262158 bytes, over the 1000-byte limit" ||
+		notes[2] != "FuzzUTF8 (text message at entry 3): 262144 bytes, over the 1000-byte limit" {
 		t.Errorf("notes %q", notes)
 	}
 	// With room, the session is whole, 262158+18+8+6 bytes.
@@ -172,5 +172,28 @@ func TestSeedsCompressed(t *testing.T) {
 	}
 	if s := by[TargetSession]; len(s) != 1 || s[0].Args[2].(string) != "permessage-deflate; client_max_window_bits" {
 		t.Errorf("session %v", s)
+	}
+}
+
+// TestSeedsStreamingWrites: in 6.4.3 Autobahn writes a text frame in three
+// raw writes with no frame entry; the frame and its message are read from
+// the octets.
+func TestSeedsStreamingWrites(t *testing.T) {
+	c := readOne(t, testdataAB+"peers/coder_case_6_4_3.json")
+	seeds, notes := Seeds(c, SeedOptions{})
+	by := seedsByTarget(seeds)
+	if len(notes) != 0 || len(by[TargetFrame]) != 3 || len(by[TargetUTF8]) != 1 {
+		t.Fatalf("notes %q seeds %v", notes, by)
+	}
+	if f := by[TargetFrame][0]; f.From != "frame at entry 2" || !bytes.HasPrefix(f.Args[0].([]byte), mustHex(t, "0195dd08ffed13b2")) || len(f.Args[0].([]byte)) != 27 {
+		t.Errorf("first frame %s %x", f.From, f.Args[0])
+	}
+	u := by[TargetUTF8][0].Args
+	if string(u[0].([]byte)) != "\xce\xba\xe1\xbd\xb9\xcf\x83\xce\xbc\xce\xb5\xf4\x90\x80\x80edited" {
+		t.Errorf("text %q", u[0])
+	}
+	// The pieces: three writes of the first fragment, then the empty final one.
+	if got := uvarints(u[1].([]byte)); len(got) != 3 || got[0] != 11 || got[1] != 4 || got[2] != 6 {
+		t.Errorf("splits %v, want [11 4 6]", got)
 	}
 }

@@ -39,6 +39,7 @@ func importMain(args []string, stdout, stderr io.Writer) error {
 	keepSimilar := fs.Bool("keep-similar", false, "also write seeds that differ from one already imported in this run only by masking keys, or by Sec-WebSocket-Key and Host")
 	dryRun := fs.Bool("n", false, "dry run: report what would be written, write nothing")
 	quiet := fs.Bool("q", false, "print only the summary line and errors")
+	verbose := fs.Bool("v", false, "also list the near-twin seeds left out")
 	fs.Usage = func() {
 		fmt.Fprint(stderr, importUsage)
 		fs.PrintDefaults()
@@ -74,7 +75,7 @@ func importMain(args []string, stdout, stderr io.Writer) error {
 	opt := corpus.ImportOptions{Out: *out, FailingOnly: *failingOnly, Cases: patterns, MaxBytes: *maxBytes, DryRun: *dryRun, KeepSimilar: *keepSimilar}
 	sum, errs := corpus.Import(opt, func(ci corpus.CaseImport) {
 		if !*quiet {
-			printCase(stdout, ci)
+			printCase(stdout, ci, *verbose, *dryRun)
 		}
 	}, reports...)
 	for _, err := range errs {
@@ -88,7 +89,7 @@ func importMain(args []string, stdout, stderr io.Writer) error {
 }
 
 // printCase prints what was written and skipped for one case.
-func printCase(w io.Writer, ci corpus.CaseImport) {
+func printCase(w io.Writer, ci corpus.CaseImport, verbose, dryRun bool) {
 	c := ci.Case
 	verdict := c.Behavior
 	if c.BehaviorClose != "" {
@@ -110,7 +111,13 @@ func printCase(w io.Writer, ci corpus.CaseImport) {
 	}
 	files := "no seeds"
 	if len(wrote) > 0 {
-		files = fmt.Sprintf("%s (%d new)", strings.Join(wrote, ", "), newFiles)
+		files = strings.Join(wrote, ", ")
+		if !dryRun {
+			files += fmt.Sprintf(" (%d new)", newFiles)
+		}
+	}
+	if n := len(ci.Twins); n > 0 {
+		files += fmt.Sprintf("; %d near-twin(s) of earlier seeds left out", n)
 	}
 	partial := ""
 	if c.Partial {
@@ -123,6 +130,11 @@ func printCase(w io.Writer, ci corpus.CaseImport) {
 	}
 	for _, n := range ci.Notes {
 		fmt.Fprintf(w, "    left out %s\n", n)
+	}
+	if verbose {
+		for _, n := range ci.Twins {
+			fmt.Fprintf(w, "    left out %s\n", n)
+		}
 	}
 	if ci.Err != nil {
 		fmt.Fprintf(w, "    error: %v\n", ci.Err)
