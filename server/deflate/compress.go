@@ -45,7 +45,7 @@ func NewCompressor(p Params, level int) *Compressor {
 // Compress appends the compressed form of msg, one whole message, to dst and
 // returns the extended buffer. As RFC 7692 section 7.2.1 says, the DEFLATE
 // data ends with a sync flush whose final 00 00 ff ff is removed; an empty
-// message becomes the single octet 0x00 (section 7.2.3.6).
+// message becomes the single octet 0x00 (see section 7.2.3.6).
 func (c *Compressor) Compress(dst, msg []byte) ([]byte, error) {
 	pw := c.pw
 	if pw == nil {

@@ -13,7 +13,7 @@ var syncTail = [4]byte{0x00, 0x00, 0xff, 0xff}
 // Input is the message followed by tail, read as one bit stream, least
 // significant bit first. The message is valid when decoding ends exactly at
 // the end of that stream on a block boundary, or when it reaches a block
-// marked final (BFINAL): RFC 7692 section 7.2.3.5 lets a sender end with a
+// marked final (BFINAL): RFC 7692 section 7.2.3.4 lets a sender end with a
 // final block, and what follows it is then not DEFLATE data and is ignored.
 //
 // The window has the size of the largest distance allowed, a power of two.

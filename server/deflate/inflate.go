@@ -55,9 +55,11 @@ func NewDecompressor(p Params) *Decompressor {
 // predictably.
 //
 // An empty payload is invalid: every compressed message, even an empty one,
-// ends with the header bits of an empty stored block (RFC 7692 section 7.2.1;
-// an empty message is the single octet 0x00, section 7.2.3.6), so zero octets
-// plus the tail is a truncated stream.
+// ends with the header bits of an empty stored block (RFC 7692 section 7.2.1:
+// no data at all compresses to the single octet 0x00, see section 7.2.3.6), so
+// zero octets plus the tail is a truncated stream. Some implementations
+// accept an empty payload as an empty message; a compliant sender never
+// produces one.
 func (d *Decompressor) Inflate(dst, compressed []byte, limit int64) ([]byte, error) {
 	f := inflater{
 		in:   compressed,

@@ -29,9 +29,9 @@ func TestInflateRFCExamples(t *testing.T) {
 		{"7.2.3.1 a message compressed", []string{"f2 48 cd c9 c9 07 00"}, []string{"Hello"}},
 		{"7.2.3.2 sharing the LZ77 window", []string{"f2 48 cd c9 c9 07 00", "f2 00 11 00 00"}, []string{"Hello", "Hello"}},
 		{"7.2.3.3 a stored block", []string{"00 05 00 fa ff 48 65 6c 6c 6f 00"}, []string{"Hello"}},
-		{"7.2.3.4 two blocks in one message", []string{"f2 48 05 00 00 00 ff ff ca c9 c9 07 00"}, []string{"Hello"}},
-		{"7.2.3.5 a final block", []string{"f3 48 cd c9 c9 07 00 00"}, []string{"Hello"}},
-		{"7.2.3.6 an empty message", []string{"00"}, []string{""}},
+		{"7.2.3.4 a final block", []string{"f3 48 cd c9 c9 07 00 00"}, []string{"Hello"}},
+		{"7.2.3.5 two blocks in one message", []string{"f2 48 05 00 00 00 ff ff ca c9 c9 07 00"}, []string{"Hello"}},
+		{"7.2.3.6 nothing compressed", []string{"00"}, []string{""}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
