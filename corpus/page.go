@@ -192,7 +192,7 @@ func splitClosingRow(line string) (key, val string, ok bool) {
 	return "", "", false
 }
 
-// errorf is a shorthand for a wire-log error at entry n.
+// wireErr is a wire-log error at entry n; the caller sets the file.
 func wireErr(n int, kind EntryKind, format string, args ...any) *ParseError {
 	return &ParseError{Entry: n, Kind: kind, Msg: fmt.Sprintf(format, args...)}
 }
