@@ -8,9 +8,24 @@ import (
 )
 
 // maxRebuild bounds the size of a frame the rebuilder reconstructs in
-// memory; larger frames (a hostile report can claim 2^63 bytes) stay
-// unknown beyond their header.
-const maxRebuild = 16 << 20
+// memory, and maxRebuildCase all it reconstructs for one case; larger
+// frames (a report can claim any length) stay unknown beyond what is shown.
+const (
+	maxRebuild     = 16 << 20
+	maxRebuildCase = 64 << 20
+)
+
+// budget is what a case may still allocate for rebuilt octets.
+type budget struct{ left int }
+
+// take reserves n bytes, reporting whether they were available.
+func (b *budget) take(n int) bool {
+	if n > maxRebuild || n > b.left {
+		return false
+	}
+	b.left -= n
+	return true
+}
 
 // complete finishes a freshly read case: it puts the opening handshake
 // from httpRequest/httpResponse into the first octet entry of each
@@ -47,8 +62,9 @@ func complete(c *Case) {
 		}
 	}
 	fillClosePayloads(c)
-	lineUp(c, TxOctets, TxFrame, heads, true)
-	lineUp(c, RxOctets, RxFrame, heads, false)
+	b := &budget{left: maxRebuildCase}
+	lineUp(c, TxOctets, TxFrame, heads, true, b)
+	lineUp(c, RxOctets, RxFrame, heads, false, b)
 
 	c.Partial, c.Skipped = false, nil
 	c.unloggedTx, c.unloggedRx = "", ""
@@ -226,12 +242,12 @@ type chunk struct {
 // stretch with logging on is lined up on its own. raw says whether the
 // sender may write octets outside any frame entry (the fuzzing peer can;
 // what it receives is all frames).
-func lineUp(c *Case, octetKind, frameKind EntryKind, heads map[int][]byte, raw bool) {
+func lineUp(c *Case, octetKind, frameKind EntryKind, heads map[int][]byte, raw bool, b *budget) {
 	var frames []*Frame
 	var chunks []chunk
 	flush := func() {
 		if len(chunks) > 0 || len(frames) > 0 {
-			lineUpStretch(c, frames, chunks, raw)
+			lineUpStretch(c, frames, chunks, raw, b)
 		}
 		frames, chunks = nil, nil
 	}
@@ -268,12 +284,12 @@ func lineUp(c *Case, octetKind, frameKind EntryKind, heads map[int][]byte, raw b
 	flush()
 }
 
-func lineUpStretch(c *Case, frames []*Frame, chunks []chunk, raw bool) {
+func lineUpStretch(c *Case, frames []*Frame, chunks []chunk, raw bool, b *budget) {
 	segs := make([]*segment, len(frames))
 	start := 0
 	for i, f := range frames {
 		s := &segment{f: f, size: -1, start: -1}
-		s.want, s.size = expectedOctets(f)
+		s.want, s.size = expectedOctets(f, b)
 		if start >= 0 {
 			s.start = start
 			if s.size >= 0 {
@@ -333,7 +349,7 @@ func lineUpStretch(c *Case, frames []*Frame, chunks []chunk, raw bool) {
 			e.Octets, e.Length, e.Exact, e.Rebuilt = whole, ch.skip+n, true, true
 		}
 		if got != nil {
-			fill(segs, si, pos, got, ch.entry)
+			fill(segs, si, pos, got, ch.entry, b)
 		}
 		pos += n
 	}
@@ -407,10 +423,10 @@ func expectedRange(segs []*segment, si, pos, n int) ([]byte, bool) {
 // fill records octets learnt at stream offset pos, from octet entry
 // entry, in the segments they belong to, and where one octet entry ended
 // inside a frame.
-func fill(segs []*segment, si, pos int, data []byte, entry int) {
+func fill(segs []*segment, si, pos int, data []byte, entry int, b *budget) {
 	for len(data) > 0 && si < len(segs) {
 		s := segs[si]
-		if s.start < 0 || s.size < 0 || s.size > maxRebuild {
+		if s.start < 0 || s.size < 0 || (s.wire == nil && !b.take(s.size)) {
 			return
 		}
 		off := pos - s.start
@@ -436,10 +452,10 @@ func fill(segs []*segment, si, pos int, data []byte, entry int) {
 }
 
 // expectedOctets returns the octets a frame entry predicts (all of them
-// when its payload is whole, else the header and the payload's shown
-// prefix) and the frame's size on the wire (-1 when the entry does not
-// state the payload length).
-func expectedOctets(f *Frame) ([]byte, int) {
+// when its payload is whole and b allows, else the header and the
+// payload's shown prefix) and the frame's size on the wire (-1 when the
+// entry does not state the payload length).
+func expectedOctets(f *Frame, b *budget) ([]byte, int) {
 	plen := f.PayloadLength
 	if f.RepeatLength > 0 {
 		plen = f.RepeatLength
@@ -452,8 +468,8 @@ func expectedOctets(f *Frame) ([]byte, int) {
 	var payload []byte
 	switch {
 	case f.uncertain:
-	case f.RepeatLength > 0 && f.PayloadExact && len(f.Payload) > 0:
-		payload = repeatTo(f.Payload, min(plen, maxRebuild))
+	case f.RepeatLength > 0 && f.PayloadExact && len(f.Payload) > 0 && b.take(plen):
+		payload = repeatTo(f.Payload, plen)
 	case f.RepeatLength > 0:
 		payload = f.Payload
 	default:
