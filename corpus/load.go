@@ -52,7 +52,9 @@ func detect(data []byte) form {
 
 // ReadFile reads the report at path, whatever its form: one case for a
 // per-case JSON report, HTML page or text rendering; every case it lists
-// for an index.json (see LoadOptions for how report files are found).
+// for an index.json (see Load for how report files are found), failing
+// cases first. When some of an index's reports cannot be read, the cases
+// that could are returned with the first error.
 func ReadFile(path string) ([]*Case, error) {
 	cases, errs := LoadWith(LoadOptions{}, path)
 	if len(errs) > 0 {
