@@ -40,9 +40,12 @@ themselves such as 9.*) are listed as SKIPPED with the reason, never as
 passed. The exit status is 1 when a replayed case fails (or, with --want or
 --want-report, when a verdict differs from the one wanted), 2 on bad usage.
 
-Autobahn's waits are shortened by --time-scale (0.1: a 1 s timer waits
+The waits that pace a case (Autobahn's continue-later timers, used by 5.19,
+5.20 and 6.4.*) are shortened by --time-scale (0.1: a 1 s step waits
 100 ms); verdicts against a server that answers at once do not depend on
-them. Use --time-scale 1 to wait exactly as Autobahn does.
+them. Use --time-scale 1 to wait exactly as Autobahn does. Every other
+wait (close-after, kill-after, the closing handshake timeouts) only ends
+the case of a server that stopped answering and is kept as Autobahn has it.
 
 flags:
 `
@@ -59,7 +62,7 @@ func runReplay(args []string) error {
 		agent       = fs.String("agent", "", "replay only cases of reports of this agent")
 		strict      = fs.Bool("strict", false, "also fail what Autobahn lets pass: NON-STRICT, a server that drops TCP without a close frame or closes without a code where one was expected, an unclean close")
 		parallel    = fs.Int("parallel", 2, "cases replayed at once")
-		timeScale   = fs.Float64("time-scale", 0.1, "factor applied to Autobahn's waits (1 = as Autobahn)")
+		timeScale   = fs.Float64("time-scale", 0.1, "factor applied to the waits that pace a case, Autobahn's continue-later timers (1 = as Autobahn)")
 		allowRemote = fs.Bool("allow-remote", false, "allow a target that is not on this machine")
 		want        = fs.String("want", "", "an Autobahn index.json whose verdicts every replayed case must reproduce (e.g. of a real run against the same target)")
 		wantReport  = fs.Bool("want-report", false, "every replayed case must reproduce the verdicts its own report recorded")

@@ -21,11 +21,16 @@
 // so it also judges a report's own recorded outcome (FromReport): that is how
 // the tests check it against thousands of verdicts the real suite gave.
 //
-// Timers. Autobahn waits in seconds (a case arms "fail the connection after
-// 1 s", "continue after 1 s", "close after 1 s", and its protocol waits 1 s
-// for a closing handshake). None of these waits decide a verdict against a
-// server that answers at once, so Options.TimeScale shortens all of them
-// (0.1 by default: 1 s becomes 100 ms). A server that needs more time than
-// the scaled wait to react is judged as if it had not reacted; use
-// TimeScale 1 to wait exactly as Autobahn does.
+// Timers. Autobahn waits in seconds: a case arms "continue after 1 s",
+// "close after 1 s" and "fail the connection after 1 s", and the protocol
+// waits 1 s for the closing handshake and for the server to drop TCP. Only
+// the continue-later waits pace a case (5.19, 5.20 and 6.4.* use them);
+// Options.TimeScale shortens them, 0.1 by default: a 1 s step becomes
+// 100 ms. They decide a verdict only against a server that needs longer
+// than that to react (a server that fails invalid UTF-8 only after 100 ms
+// looks like one that does not fail fast); use TimeScale 1 to wait exactly
+// as Autobahn does. Every other wait only ends the case of a server that
+// stopped answering, costs nothing against one that answers, and is kept
+// as Autobahn has it (Options.GuardScale lengthens them on a loaded
+// machine).
 package replay

@@ -29,10 +29,14 @@ import (
 // the real suite gave the defective server, case by case, and the other
 // way round.
 
-// regressionOptions are the replay options of these tests: waits a quarter
-// of Autobahn's, so a busy CI machine still has 250 ms where the suite
-// gives a second.
-var regressionOptions = Options{TimeScale: 0.25}
+// regressionOptions are the replay options of these tests: the pacing
+// waits half of Autobahn's, so that a busy CI machine still has 500 ms
+// where the suite gives a second, and the waits for a silent server three
+// times Autobahn's (they cost nothing against a server that answers).
+var regressionOptions = Options{TimeScale: 0.5, GuardScale: 3}
+
+// retryOptions replay a case again at Autobahn's own timing.
+var retryOptions = Options{TimeScale: 1, GuardScale: 3}
 
 // startReference serves the reference server on a loopback port, with
 // defects if any, and returns its URL.
@@ -123,8 +127,22 @@ func checkReplay(t *testing.T, cases []*corpus.Case, url string, want map[string
 			}
 		}
 		if got := r.Verdict.Behavior + "/" + r.Verdict.BehaviorClose; got != w {
-			t.Errorf("%s: replay gives %s, Autobahn gave %s\n  %s\n  trace:\n    %s", c.ID, got, w,
-				strings.Join(r.Verdict.Diff, "\n  "), strings.Join(r.Observed.Trace, "\n    "))
+			// A loaded machine can stall the server past a shortened
+			// wait; the verdict Autobahn gave is defined at its own
+			// timing, so a disagreement is checked again there.
+			again := retryOptions
+			again.Trace = true
+			r = Replay(context.Background(), c, url, again)
+			if got := r.Verdict.Behavior + "/" + r.Verdict.BehaviorClose; r.Observed == nil || got != w {
+				trace := ""
+				if r.Observed != nil {
+					trace = strings.Join(r.Observed.Trace, "\n    ")
+				}
+				t.Errorf("%s: replay gives %s, Autobahn gave %s\n  %s\n  trace:\n    %s", c.ID, got, w,
+					strings.Join(r.Verdict.Diff, "\n  "), trace)
+				continue
+			}
+			t.Logf("%s: replay gave %s with shortened waits, %s at Autobahn's timing", c.ID, got, w)
 		}
 		if r.Verdict.Diverged != "" {
 			t.Errorf("%s: %s", c.ID, r.Verdict.Diverged)

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"runtime"
 	"sync"
 	"time"
 )
@@ -12,16 +13,22 @@ import (
 // Options tune a replay. The zero value replays as described in the
 // package documentation.
 type Options struct {
-	// TimeScale multiplies every wait Autobahn's client makes: the case's
-	// timers and the protocol's closing-handshake timeouts. 0 means 0.1;
-	// 1 waits exactly as Autobahn does.
+	// TimeScale multiplies the waits that pace a case: its continue-later
+	// timers, after which the script goes on. 0 means 0.1; 1 waits exactly
+	// as Autobahn does.
 	TimeScale float64
+	// GuardScale multiplies the waits that only end the case of a server
+	// that stopped answering: close-after and kill-after timers, and the
+	// protocol's waits for the closing handshake and for the server to drop
+	// TCP. Against a server that answers they cost nothing, so 0 means 1,
+	// exactly as Autobahn; raise it on a loaded machine.
+	GuardScale float64
 	// MinWait is the shortest a scaled wait may become (0 means 20 ms), so
 	// that a server on a busy machine still has time to answer.
 	MinWait time.Duration
 	// SyncGap is the pause after each write Autobahn flushed on its own
 	// (sync frames, chopped frames), standing in for the reactor turn it
-	// takes between them (0 means 50 µs; negative means none).
+	// takes between them (0 means 20 µs; negative means none).
 	SyncGap time.Duration
 	// Limit bounds a whole case; a server that keeps the connection open
 	// past it is dropped (0 means 30 s).
@@ -37,11 +44,14 @@ func (o Options) withDefaults() Options {
 	if o.TimeScale <= 0 {
 		o.TimeScale = 0.1
 	}
+	if o.GuardScale <= 0 {
+		o.GuardScale = 1
+	}
 	if o.MinWait <= 0 {
 		o.MinWait = 20 * time.Millisecond
 	}
 	if o.SyncGap == 0 {
-		o.SyncGap = 50 * time.Microsecond
+		o.SyncGap = 20 * time.Microsecond
 	}
 	if o.Limit <= 0 {
 		o.Limit = 30 * time.Second
@@ -53,10 +63,16 @@ func (o Options) withDefaults() Options {
 	return o
 }
 
-// scale turns one of Autobahn's waits into the replay's.
-func (o Options) scale(seconds float64) time.Duration {
+// pace turns one of the case's pacing waits into the replay's.
+func (o Options) pace(seconds float64) time.Duration {
 	d := time.Duration(seconds * o.TimeScale * float64(time.Second))
 	return max(d, o.MinWait)
+}
+
+// guard turns one of the waits that end a silent server's case into the
+// replay's.
+func (o Options) guard(seconds float64) time.Duration {
+	return time.Duration(seconds * o.GuardScale * float64(time.Second))
 }
 
 // Run replays a compiled case against the WebSocket server at target (a
@@ -156,9 +172,23 @@ func (w *writer) loop() {
 			if _, err := w.conn.Write(op.data); err != nil {
 				failed = true
 			} else if op.sync && w.gap > 0 {
-				time.Sleep(w.gap)
+				pause(w.gap)
 			}
 		}
+	}
+}
+
+// pause waits for d. Sleeping rounds short waits up to the timer's
+// granularity (often a millisecond or more under load), which would make
+// a frame chopped into a hundred writes take longer than the case's own
+// timers; short waits spin instead, yielding the processor.
+func pause(d time.Duration) {
+	if d >= time.Millisecond {
+		time.Sleep(d)
+		return
+	}
+	for end := time.Now().Add(d); time.Now().Before(end); {
+		runtime.Gosched()
 	}
 }
 
@@ -252,7 +282,7 @@ func (s *session) run(ctx context.Context, req []byte) {
 
 	s.tracef("TX opening handshake (%d octets)", len(req))
 	s.w.push(writeOp{data: req})
-	s.openTimer = s.after(max(s.opt.scale(5), time.Second), timerOpenHandshake, nil)
+	s.openTimer = s.after(s.opt.guard(5), timerOpenHandshake, nil)
 	for {
 		select {
 		case r := <-reads:

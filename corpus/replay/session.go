@@ -406,7 +406,7 @@ func (s *session) closeFrame(code int, reason []byte) {
 	case stateClosing:
 		s.cancel(s.closeTimer)
 		cl.WasClean = true
-		s.dropTimer = s.after(s.opt.scale(1), timerServerDrop, nil)
+		s.dropTimer = s.after(s.opt.guard(1), timerServerDrop, nil)
 	case stateOpen:
 		cl.WasClean = true
 		s.sendCloseFrame(closeNormal, noCloseCodeReason, true)
@@ -479,7 +479,7 @@ func (s *session) closing(byMe bool, code int) {
 	s.obs.Closing.ClosedByMe = byMe
 	s.obs.Closing.LocalCloseCode = code
 	if byMe {
-		s.closeTimer = s.after(s.opt.scale(1), timerCloseHandshake, nil)
+		s.closeTimer = s.after(s.opt.guard(1), timerCloseHandshake, nil)
 	}
 }
 
@@ -534,13 +534,13 @@ func (s *session) runStep(i int) {
 			s.send(a)
 		case ContinueLater:
 			s.tracef("continue after %gs (tag %q)", a.Seconds, a.Tag)
-			s.after(s.opt.scale(a.Seconds), timerContinue, a)
+			s.after(s.opt.pace(a.Seconds), timerContinue, a)
 		case KillAfter:
 			s.tracef("fail connection after %gs", a.Seconds)
-			s.after(s.opt.scale(a.Seconds), timerKill, a)
+			s.after(s.opt.guard(a.Seconds), timerKill, a)
 		case CloseAfter:
 			s.tracef("close connection after %gs", a.Seconds)
-			s.after(s.opt.scale(a.Seconds), timerClose, a)
+			s.after(s.opt.guard(a.Seconds), timerClose, a)
 		}
 	}
 }
@@ -589,7 +589,7 @@ func (s *session) fire(f timerFire) {
 		if a.Next < 0 {
 			s.obs.Diverged = fmt.Sprintf("the continue-later timer (tag %q) fired with the connection still open; in the recorded run the connection closed first, so the report does not show what the case sends next", a.Tag)
 			s.tracef("diverged: %s", s.obs.Diverged)
-			s.after(s.opt.scale(1), timerKill, nil)
+			s.after(s.opt.guard(1), timerKill, nil)
 			return
 		}
 		s.runStep(a.Next)
