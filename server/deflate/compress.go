@@ -13,10 +13,12 @@ import (
 // Compressor borrows one from a pool for each message, so an idle connection
 // holds none. With context takeover the writer stays between messages, for
 // speed; Release gives it back and keeps only the last 2^ServerMaxWindowBits
-// octets sent, which the next Compress loads into a fresh writer (about 12 µs
-// for 32 KiB). A session that calls Release when a connection goes quiet
-// pays that cost once per burst and holds at most 32 KiB per idle
-// connection.
+// octets sent, which the next Compress loads into a fresh writer: about 70 µs
+// of CPU for a full 32 KiB window of text, 16 µs for 4 KiB, 3 µs for 512
+// octets, where compressing a 1 KiB message takes about 12 µs. A session that
+// calls Release when a connection goes quiet pays that cost once per burst
+// and holds at most 32 KiB per idle connection; one that calls it after
+// every message compresses small messages several times slower.
 type Compressor struct {
 	key      writerKey
 	takeover bool
