@@ -61,10 +61,10 @@ func importMain(args []string, stdout, stderr io.Writer) error {
 	}
 	if len(reports) == 0 {
 		fs.Usage()
-		return usageError{"import: no REPORT given"}
+		return usageError{"no REPORT given"}
 	}
 	if *maxBytes <= 0 {
-		return usageError{"import: --max-bytes must be positive"}
+		return usageError{"--max-bytes must be positive"}
 	}
 	var patterns []string
 	for _, p := range strings.Split(*cases, ",") {
