@@ -2,6 +2,7 @@ package fuzz
 
 import (
 	"bytes"
+	"encoding/binary"
 	"testing"
 
 	"github.com/wsfuzz/wsfuzz/server"
@@ -62,10 +63,10 @@ func negotiateSession(extensions string) sessionSetup {
 		return plainSetup
 	}
 	offers := []string{extensions}
-	if _, codec := server.Deflate(sessionPrefs)(offers); codec == nil {
+	p, _, ok := deflate.Negotiate(offers, sessionPrefs)
+	if !ok {
 		return plainSetup
 	}
-	p, _, _ := deflate.Negotiate(offers, sessionPrefs)
 	return sessionSetup{
 		open: func() echoSession {
 			_, codec := server.Deflate(sessionPrefs)(offers)
@@ -101,8 +102,9 @@ func checkSession(r reporter, setup sessionSetup, stream, chops []byte) {
 	r.Helper()
 	whole := setup.open()
 	out := feedPieces(whole, stream, nil)
-	chopped := setup.open()
-	if got := feedPieces(chopped, stream, chops); !bytes.Equal(got, out) {
+	if _, n := binary.Uvarint(chops); n <= 0 {
+		// No piece sizes: the chopped run would be the whole run again.
+	} else if got := feedPieces(setup.open(), stream, chops); !bytes.Equal(got, out) {
 		var sizes []int
 		forEachPiece(stream, chops, func(p []byte) { sizes = append(sizes, len(p)) })
 		r.Errorf("stream %x: chopped as %v the output is\n%x\nbut whole it is\n%x", clip(stream), sizes, clip(got), clip(out))

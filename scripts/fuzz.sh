@@ -2,10 +2,11 @@
 # fuzz.sh [seconds] - run every native fuzz target of ./fuzz in turn.
 #
 # go test -fuzz runs one target at a time, so this script runs them one
-# after the other, each for the given number of seconds (default 10), after
-# FuzzTrivial, a target that does nothing but one comparison: its rate is
-# the most the fuzzing engine can do on this machine, and every target's
-# rate is shown as a fraction of it.
+# after the other, each for the given number of seconds (default 10),
+# between two runs of FuzzTrivial, a target that does nothing but one
+# comparison: its rate is the most the fuzzing engine can do on this
+# machine, and every target's rate is shown as a fraction of the better of
+# its two runs (the machine's load may change during the script).
 #
 # It stops at the first failure and prints the command that reproduces it;
 # the failing input is in fuzz/testdata/fuzz/<Target>/. At the end it
@@ -40,10 +41,11 @@ seconds_of() {
 }
 
 table="$logs/table.txt"
+: >"$logs/rates.txt"
 printf '%-16s %12s %10s %8s %8s\n' target execs execs/s new ratio >"$table"
 trivial_rate=
 echo "fuzzing ./fuzz: ${seconds}s per target, -parallel $parallel, logs in $logs"
-for target in FuzzTrivial $targets; do
+for target in FuzzTrivial $targets FuzzTrivial; do
 	log="$logs/$target.log"
 	cmd=(go test ./fuzz -run "^${target}\$" -fuzz "^${target}\$" -fuzztime "${seconds}s" -parallel "$parallel")
 	echo "== ${cmd[*]}"
@@ -71,13 +73,18 @@ for target in FuzzTrivial $targets; do
 	new=$(sed -n 's/.*new interesting: \([0-9]*\).*/\1/p' <<<"$last")
 	secs=$(seconds_of "$elapsed")
 	rate=$(awk -v e="$execs" -v s="$secs" 'BEGIN { printf "%d", (s > 0 ? e / s : 0) }')
-	if [ -z "$trivial_rate" ]; then
+	if [ "$target" = FuzzTrivial ] && [ "${rate}" -gt "${trivial_rate:-0}" ]; then
 		trivial_rate=$rate
 	fi
-	ratio=$(awk -v r="$rate" -v t="$trivial_rate" 'BEGIN { printf "%.2f", (t > 0 ? r / t : 0) }')
-	printf '%-16s %12s %10s %8s %8s\n' "$target" "$execs" "$rate" "${new:-0}" "$ratio" >>"$table"
+	echo "$target $execs $rate ${new:-0}" >>"$logs/rates.txt"
 	echo "   $last"
 done
+# The ratios, once both trivial runs are in.
+while read -r target execs rate new; do
+	ratio=$(awk -v r="$rate" -v t="$trivial_rate" 'BEGIN { printf "%.2f", (t > 0 ? r / t : 0) }')
+	printf '%-16s %12s %10s %8s %8s\n' "$target" "$execs" "$rate" "$new" "$ratio" >>"$table"
+done <"$logs/rates.txt"
 echo
-echo "all targets passed (${seconds}s each, -parallel $parallel); average rates, ratio to FuzzTrivial:"
+echo "all targets passed (${seconds}s each, -parallel $parallel); average execs/s, new interesting inputs,"
+echo "and ratio to FuzzTrivial's better run ($trivial_rate execs/s):"
 cat "$table"
