@@ -10,11 +10,11 @@ import (
 )
 
 // sessionMaxMessage is the message size limit of the sessions FuzzSession
-// drives: 64 KiB, far below the server's default of 16 MiB, so that a
+// drives: 65 KiB, far below the server's default of 16 MiB, so that a
 // declared length or a decompression bomb costs little per run while
 // every size rule (1009 on a frame, on a fragmented message, on an
 // inflated message) stays reachable with small inputs. It is above 65535,
-// so the 64-bit length form is still accepted.
+// so that a frame in the 64-bit length form can still be accepted.
 const sessionMaxMessage = 64<<10 + 1024
 
 // FuzzSession feeds a client byte stream (what follows the opening
