@@ -47,7 +47,7 @@ trivial_rate=
 echo "fuzzing ./fuzz: ${seconds}s per target, -parallel $parallel, logs in $logs"
 for target in FuzzTrivial $targets FuzzTrivial; do
 	log="$logs/$target.log"
-	cmd=(go test ./fuzz -run "^${target}\$" -fuzz "^${target}\$" -fuzztime "${seconds}s" -parallel "$parallel")
+	cmd=(go test ./fuzz -run "^${target}\$" -fuzz "^${target}\$" -fuzztime "${seconds}s" -parallel "$parallel" -timeout 0)
 	echo "== ${cmd[*]}"
 	if ! "${cmd[@]}" >"$log" 2>&1; then
 		tail -n 40 "$log"
