@@ -169,8 +169,9 @@ func (a Action) String() string {
 // state m, with data payloads of at most maxLen bytes. Most actions are
 // what a correct client would do next (continue an open message, ping,
 // send a message), some are not (a continuation with no message open, a
-// new message inside one, invalid UTF-8, a bad close payload, garbage
-// headers), and one in 25 is a close frame. Text fragments complete a
+// new message inside one, invalid UTF-8 one time in 20, a bad close
+// payload, garbage headers). Close frames and garbage are 4% each, so a
+// sequence runs about a dozen actions before the connection ends. Text fragments complete a
 // character left open by the previous fragment, and often end inside one.
 // Each action is fed in the reads of a Chop. An action shrinks by losing
 // its chop, then payload bytes, then towards simpler values; it stays
@@ -204,57 +205,45 @@ func Actions(maxLen int) gopter.Gen {
 func randAction(r *rand.Rand, m Model, maxLen int) Action {
 	a := Action{Key: randKey(r), Chop: randChop(r)}
 	w := r.Intn(100)
-	if m.Open {
+	switch {
+	case m.Open && w < 64:
+		a.Kind, a.Op, a.Fin = SendFragment, wire.OpContinuation, r.Intn(3) == 0
 		switch {
-		case w < 55:
-			a.Kind, a.Op, a.Fin = SendFragment, wire.OpContinuation, r.Intn(3) == 0
-			switch {
-			case r.Intn(8) == 0:
-				// empty fragments are legal anywhere in a message
-			case m.Op == wire.OpText:
-				a.Payload = randTextFragment(r, m.Pending(), maxLen)
-			default:
-				a.Payload = randPayload(r, maxLen)
-			}
-			return a
-		case w < 72:
-			a.Kind = SendPing
-		case w < 80:
-			a.Kind = SendPong
-		case w < 88:
-			a.Kind = SendText // a new message inside one: 1002
+		case r.Intn(8) == 0:
+			// empty fragments are legal anywhere in a message
+		case m.Op == wire.OpText:
+			a.Payload = randTextFragment(r, m.Pending(), a.Fin, maxLen)
 		default:
-			w = 92 + r.Intn(8) // close or garbage below
+			a.Payload = randPayload(r, maxLen)
 		}
-	} else {
-		switch {
-		case w < 25:
-			a.Kind = SendText
-		case w < 40:
-			a.Kind = SendBinary
-		case w < 60:
-			a.Kind, a.Fin = SendFragment, r.Intn(5) == 0
-			a.Op = wire.OpText
-			if r.Intn(2) == 0 {
-				a.Op = wire.OpBinary
-			}
-			if r.Intn(10) == 0 {
-				a.Op = wire.OpContinuation // with no message open: 1002
-			}
-		case w < 75:
-			a.Kind = SendPing
-		case w < 84:
-			a.Kind = SendPong
-		case w < 92:
-			a.Kind = SendText
+		return a
+	case m.Open && w < 80:
+		a.Kind = SendPing
+	case m.Open && w < 88:
+		a.Kind = SendPong
+	case m.Open && w < 92:
+		a.Kind = SendText // a new message inside one: 1002
+	case w < 28:
+		a.Kind = SendText
+	case w < 46:
+		a.Kind = SendBinary
+	case w < 68:
+		a.Kind, a.Fin = SendFragment, r.Intn(5) == 0
+		a.Op = wire.OpText
+		if r.Intn(2) == 0 {
+			a.Op = wire.OpBinary
 		}
-	}
-	if w >= 92 {
-		if w < 96 {
-			a.Kind = SendClose
-		} else {
-			a.Kind = SendGarbage
+		if r.Intn(20) == 0 {
+			a.Op = wire.OpContinuation // with no message open: 1002
 		}
+	case w < 82:
+		a.Kind = SendPing
+	case w < 92:
+		a.Kind = SendPong
+	case w < 96:
+		a.Kind = SendClose
+	default:
+		a.Kind = SendGarbage
 	}
 	switch a.Kind {
 	case SendText:
@@ -265,7 +254,7 @@ func randAction(r *rand.Rand, m Model, maxLen int) Action {
 		switch {
 		case r.Intn(8) == 0:
 		case a.Op == wire.OpText:
-			a.Payload = randTextFragment(r, nil, maxLen)
+			a.Payload = randTextFragment(r, nil, a.Fin, maxLen)
 		default:
 			a.Payload = randPayload(r, maxLen)
 		}
@@ -292,10 +281,10 @@ func randAction(r *rand.Rand, m Model, maxLen int) Action {
 	return a
 }
 
-// randTextPayload is valid text nine times in ten, otherwise text with a
+// randTextPayload is valid text 19 times in 20, otherwise text with a
 // defect.
 func randTextPayload(r *rand.Rand, maxLen int) []byte {
-	if r.Intn(10) == 0 {
+	if r.Intn(20) == 0 {
 		return randInvalid(r, maxLen).Bytes()
 	}
 	return randValidText(r, randPayloadLen(r, maxLen))
@@ -303,10 +292,11 @@ func randTextPayload(r *rand.Rand, maxLen int) []byte {
 
 // randTextFragment returns the payload of a text fragment after one that
 // left pending (the start of a character) open: usually the rest of that
-// character, then valid text, then a third of the time the start of
-// another character; one time in ten, text with a defect.
-func randTextFragment(r *rand.Rand, pending []byte, maxLen int) []byte {
-	if r.Intn(10) == 0 {
+// character, then valid text, then, a third of the time and unless it is
+// the final fragment, the start of another character; one time in 20,
+// text with a defect.
+func randTextFragment(r *rand.Rand, pending []byte, fin bool, maxLen int) []byte {
+	if r.Intn(20) == 0 {
 		return randInvalid(r, maxLen).Bytes()
 	}
 	var b []byte
@@ -314,7 +304,7 @@ func randTextFragment(r *rand.Rand, pending []byte, maxLen int) []byte {
 		b = completeChar(r, pending)
 	}
 	b = append(b, randValidText(r, randPayloadLen(r, maxLen))...)
-	if r.Intn(3) == 0 {
+	if !fin && r.Intn(3) == 0 {
 		enc := utf8.AppendRune(nil, randMultiByteRune(r))
 		b = append(b, enc[:1+r.Intn(len(enc)-1)]...)
 	}

@@ -261,24 +261,29 @@ func prefsCands(p deflate.Preferences) cands[deflate.Preferences] {
 // turn, one to six of them: empty ones, short text from a small vocabulary
 // (so back-references abound), repeats of an earlier message or of part
 // of it (back-references into earlier messages, which only context
-// takeover allows), random bytes, and long messages (up to 70000 bytes,
-// past every window) that repeat a block or are random. The list shrinks
-// by losing messages, then bytes.
+// takeover allows), random bytes, and long messages that repeat a block
+// or are random. Long messages grow with gopter's size parameter, up to
+// 70000 bytes (past every window) at size 100, so that a bug found early
+// is found on messages that are cheap to shrink. The list shrinks by
+// losing messages, then by coarse cuts (halves, then an eighth at a
+// time) and zeroing: compressing is costly, and a compression bug rarely
+// needs an exact length.
 func DeflateMessages() gopter.Gen {
 	return func(p *gopter.GenParameters) *gopter.GenResult {
 		r := p.Rng
 		n := 1 + r.Intn(6)
 		msgs := make([][]byte, 0, n)
+		long := 1 + 700*p.MaxSize
 		for range n {
-			msgs = append(msgs, randDeflateMessage(r, msgs))
+			msgs = append(msgs, randDeflateMessage(r, msgs, long))
 		}
-		return gopter.NewGenResult(msgs, shrinker(func(ms [][]byte) cands[[][]byte] { return sliceCands(ms, bytesCands) }))
+		return gopter.NewGenResult(msgs, shrinker(func(ms [][]byte) cands[[][]byte] { return sliceCands(ms, coarseBytesCands) }))
 	}
 }
 
 var deflateWords = []string{"hello ", "world ", "permessage-deflate ", "window ", "κόσμε ", "\x00\x01", "echo "}
 
-func randDeflateMessage(r *rand.Rand, before [][]byte) []byte {
+func randDeflateMessage(r *rand.Rand, before [][]byte, long int) []byte {
 	switch x := r.Intn(20); {
 	case x < 3:
 		return []byte{}
@@ -300,7 +305,7 @@ func randDeflateMessage(r *rand.Rand, before [][]byte) []byte {
 	case x < 19:
 		block := make([]byte, 1+r.Intn(2000))
 		r.Read(block)
-		n := r.Intn(70001)
+		n := r.Intn(long)
 		b := make([]byte, 0, n)
 		for len(b) < n {
 			b = append(b, block[:min(len(block), n-len(b))]...)
@@ -310,7 +315,7 @@ func randDeflateMessage(r *rand.Rand, before [][]byte) []byte {
 		}
 		return b
 	default:
-		b := make([]byte, r.Intn(70001))
+		b := make([]byte, r.Intn(long))
 		r.Read(b)
 		return b
 	}
@@ -323,4 +328,23 @@ func showMessages(ms [][]byte) string {
 		parts[i] = showBytes(m)
 	}
 	return fmt.Sprintf("%d messages %v", len(ms), parts)
+}
+
+// coarseBytesCands shrinks a message in a few bold steps: empty, either
+// half, all but the last quarter or eighth, all zeros.
+func coarseBytesCands(b []byte) cands[[]byte] {
+	n := len(b)
+	if n == 0 {
+		return none[[]byte]()
+	}
+	xs := [][]byte{{}}
+	for _, c := range [][]byte{b[:n/2], b[n/2:], b[:n-n/4], b[:n-n/8]} {
+		if len(c) > 0 && len(c) < n {
+			xs = append(xs, c)
+		}
+	}
+	if bytes.Count(b, []byte{0}) != n {
+		xs = append(xs, make([]byte, n))
+	}
+	return list(xs...)
 }

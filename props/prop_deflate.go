@@ -183,6 +183,12 @@ func stdlibInflate(zs [][]byte, lens []int, takeover bool) ([][]byte, error) {
 // roundTrip sends msgs one way: compress on one side, inflate on the other
 // with the codec and with compress/flate.
 func roundTrip(comp MessageCompressor, dec MessageInflater, msgs [][]byte, takeover bool, dir string) string {
+	// Give pooled state back: a property checks thousands of connections.
+	for _, c := range []any{comp, dec} {
+		if r, ok := c.(interface{ Reset() }); ok {
+			defer r.Reset()
+		}
+	}
 	zs := make([][]byte, len(msgs))
 	lens := make([]int, len(msgs))
 	for i, m := range msgs {

@@ -91,6 +91,11 @@ const maxChunkSteps = 64
 // maxElemShrinks bounds the elements of a slice whose value is simplified.
 const maxElemShrinks = 48
 
+// maxElemShrinkLen is the longest slice whose elements are simplified:
+// a longer one must first lose length, which is both the bolder shrink and
+// the cheaper one to check.
+const maxElemShrinkLen = 512
+
 // sliceCands yields, for a non-empty xs: the empty slice, xs with chunks
 // removed (halves, quarters, ... down to single elements for short slices),
 // then xs with one of its first elements replaced by each candidate of elem.
@@ -119,7 +124,7 @@ func sliceCands[T any](xs []T, elem func(T) cands[T]) cands[[]T] {
 	i := 0
 	var cur cands[T]
 	elems := func() (v []T, ok bool) {
-		if elem == nil {
+		if elem == nil || len(xs) > maxElemShrinkLen {
 			return v, false
 		}
 		for i < len(xs) && i < maxElemShrinks {
