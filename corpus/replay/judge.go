@@ -187,7 +187,7 @@ func strictFindings(ec corpus.ExpectedClose, o *Observed, v Verdict) []string {
 	switch {
 	case serverFails && !o.CloseReceived && !cl.ClosedByMe:
 		out = append(out, "the server dropped TCP without a close frame where it had to fail the connection with "+joinCodes(ec.CloseCode, " or "))
-	case o.CloseReceived && cl.RemoteCloseCode == 0 && len(ec.CloseCode) > 0 && (serverFails || cl.LocalCloseCode != 0):
+	case o.CloseReceived && cl.RemoteCloseCode == 0 && len(ec.CloseCode) > 0 && (serverFails || o.CloseCodeSent):
 		out = append(out, "the server's close frame has no code where "+joinCodes(ec.CloseCode, " or ")+" was expected")
 	}
 	if !cl.WasClean && v.BehaviorClose != Unclean {
@@ -227,7 +227,7 @@ func explain(c *corpus.Case, ec corpus.ExpectedClose, o *Observed, v Verdict) []
 		}
 	}
 	local := "none"
-	if cl.LocalCloseCode != 0 {
+	if o.CloseCodeSent {
 		local = strconv.Itoa(cl.LocalCloseCode)
 	}
 	clean := "clean"

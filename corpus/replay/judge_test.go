@@ -93,3 +93,68 @@ func TestCatalogueClose(t *testing.T) {
 		}
 	}
 }
+
+// The closing rules in the order Autobahn applies them, and the strict
+// findings, on hand-made outcomes.
+func TestJudgeClosingRules(t *testing.T) {
+	msg := corpus.Event{Kind: "message", Data: []byte("Hello")}
+	echo := &corpus.Case{
+		ID:            "1.1.1",
+		Expected:      map[string][][]corpus.Event{OK: {{msg}}},
+		ExpectedClose: corpus.ExpectedClose{CloseCode: []int{1000}, ClosedByMe: true, RequireClean: true},
+	}
+	failUTF8 := &corpus.Case{
+		ID:            "6.4.1",
+		Expected:      map[string][][]corpus.Event{OK: {{{Kind: "timeout", Data: []byte("A")}}}, NonStrict: {{{Kind: "timeout", Data: []byte("A")}, {Kind: "timeout", Data: []byte("B")}}}},
+		ExpectedClose: corpus.ExpectedClose{CloseCode: []int{1007}, ClosedByWrongEndpointIsFatal: true},
+	}
+	protocol := &corpus.Case{
+		ID:            "5.1",
+		Expected:      map[string][][]corpus.Event{OK: {{}}},
+		ExpectedClose: corpus.ExpectedClose{CloseCode: []int{1002}},
+	}
+	badCode := &corpus.Case{
+		ID:            "7.9.1",
+		Expected:      map[string][][]corpus.Event{OK: {{}}},
+		ExpectedClose: corpus.ExpectedClose{CloseCode: []int{1002}, ClosedByMe: true},
+	}
+	clean := corpus.Closing{ClosedByMe: true, WasClean: true, LocalCloseCode: 1000, RemoteCloseCode: 1000}
+	for _, tc := range []struct {
+		name            string
+		c               *corpus.Case
+		o               Observed
+		behavior, close string
+		pass, strict    bool
+	}{
+		{"clean echo", echo, Observed{Open: true, Events: []corpus.Event{msg}, Closing: clean, CloseReceived: true}, OK, OK, true, true},
+		{"no echo", echo, Observed{Open: true, Closing: clean, CloseReceived: true}, Failed, OK, false, false},
+		{"closed by the server first", echo, Observed{Open: true, Events: []corpus.Event{msg}, Closing: corpus.Closing{WasClean: true, RemoteCloseCode: 1000}, CloseReceived: true}, OK, Failed, false, false},
+		{"unclean", echo, Observed{Open: true, Events: []corpus.Event{msg}, Closing: corpus.Closing{ClosedByMe: true}}, OK, Unclean, false, false},
+		{"wrong code", echo, Observed{Open: true, Events: []corpus.Event{msg}, Closing: corpus.Closing{ClosedByMe: true, WasClean: true, RemoteCloseCode: 1001}, CloseReceived: true}, OK, WrongCode, false, false},
+		{"client dropped TCP", echo, Observed{Open: true, Events: []corpus.Event{msg}, Closing: corpus.Closing{ClosedByMe: true, WasClean: true, DroppedByMe: true, RemoteCloseCode: 1000}, CloseReceived: true}, OK, FailedByClient, false, false},
+		{"never open", echo, Observed{}, Failed, Failed, false, false},
+		{"fail fast", failUTF8, Observed{Open: true, Events: failUTF8.Expected[OK][0], Closing: corpus.Closing{WasClean: true, RemoteCloseCode: 1007}, CloseReceived: true}, OK, OK, true, true},
+		{"fail late", failUTF8, Observed{Open: true, Events: failUTF8.Expected[NonStrict][0], Closing: corpus.Closing{WasClean: true, RemoteCloseCode: 1007}, CloseReceived: true}, NonStrict, OK, true, false},
+		{"never noticed", failUTF8, Observed{Open: true, Events: failUTF8.Expected[OK][0], Closing: corpus.Closing{ClosedByMe: true, WasClean: true, RemoteCloseCode: 1000}, CloseReceived: true}, Failed, Failed, false, false},
+		{"dropped TCP on a protocol error", protocol, Observed{Open: true, Closing: corpus.Closing{}}, OK, OK, true, false},
+		{"empty close on a protocol error", protocol, Observed{Open: true, Closing: corpus.Closing{WasClean: true}, CloseReceived: true}, OK, OK, true, false},
+		{"1002 on a protocol error", protocol, Observed{Open: true, Closing: corpus.Closing{WasClean: true, RemoteCloseCode: 1002}, CloseReceived: true}, OK, OK, true, true},
+		{"bad close code answered with 1000", badCode, Observed{Open: true, Closing: clean, CloseReceived: true}, Failed, WrongCode, false, false},
+		{"informational", &corpus.Case{ID: "7.13.1", Expected: badCode.Expected, ExpectedClose: badCode.ExpectedClose}, Observed{Open: true, Closing: clean, CloseReceived: true}, Informational, Informational, true, true},
+	} {
+		v := Judge(tc.c, &tc.o)
+		if v.Behavior != tc.behavior || v.BehaviorClose != tc.close {
+			t.Errorf("%s: %s/%s, want %s/%s", tc.name, v.Behavior, v.BehaviorClose, tc.behavior, tc.close)
+		}
+		if v.Pass(false) != tc.pass || v.Pass(true) != tc.strict {
+			t.Errorf("%s: pass %v, strict %v (%q); want %v, %v", tc.name, v.Pass(false), v.Pass(true), v.Strict, tc.pass, tc.strict)
+		}
+		if len(v.Diff) == 0 {
+			t.Errorf("%s: no explanation", tc.name)
+		}
+	}
+	v := Judge(echo, &Observed{Open: true, Events: []corpus.Event{msg}, Closing: clean, CloseReceived: true, Diverged: "x"})
+	if v.Pass(false) {
+		t.Error("a diverged run passes")
+	}
+}

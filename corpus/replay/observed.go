@@ -19,6 +19,9 @@ type Observed struct {
 	Closing corpus.Closing
 	// CloseReceived is true when a close frame arrived from the server.
 	CloseReceived bool
+	// CloseCodeSent is true when the client's close frame carried a code
+	// (Closing.LocalCloseCode is 0 both for none and for code 0).
+	CloseCodeSent bool
 	// Duration is the time from the start of the case to the end of TCP.
 	Duration time.Duration
 
@@ -60,5 +63,6 @@ func FromReport(c *corpus.Case) *Observed {
 	if c.Closing.RemoteCloseCode != 0 {
 		o.CloseReceived = true
 	}
+	o.CloseCodeSent = c.Closing.LocalCloseCode != 0
 	return o
 }

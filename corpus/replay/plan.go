@@ -49,9 +49,10 @@ type Action struct {
 	Chunks []Chunk
 	// Close is set when a Send is the case closing the connection
 	// (sendClose): the client then waits for the server's close. CloseCode
-	// is the code it carries, 0 for none.
-	Close     bool
-	CloseCode int
+	// is the code it carries, if CloseHasCode.
+	Close        bool
+	CloseCode    int
+	CloseHasCode bool
 	// What describes a Send for traces ("frame opcode=1 fin=true len=13").
 	What string
 	// Seconds is the delay of a timer; Tag names a ContinueLater step ("A"
@@ -248,7 +249,6 @@ func Compile(c *corpus.Case) (*Plan, error) {
 					// sendClose and sendCloseFrame always send a final frame
 					// without RSV bits; anything else is a raw sendFrame.
 					a.Close = true
-					a.CloseCode = closeCodeOf(f.built, e.Frame)
 					closeSeen = true
 				}
 				f.action = add(a)
@@ -315,8 +315,8 @@ func Compile(c *corpus.Case) (*Plan, error) {
 		}
 		a := p.action(f.action)
 		a.Chunks = chunk(data, f.frame)
-		if a.Close && a.CloseCode == 0 {
-			a.CloseCode = closeCodeOf(data, f.frame)
+		if a.Close {
+			a.CloseCode, a.CloseHasCode = closeCodeOf(data)
 		}
 	}
 	if err := addKnownContinuations(p, &raw); err != nil {
@@ -364,28 +364,27 @@ func chunk(data []byte, f *corpus.Frame) []Chunk {
 	return out
 }
 
-// closeCodeOf returns the code a close frame's octets carry, 0 for none.
-func closeCodeOf(wire []byte, f *corpus.Frame) int {
-	if f.PayloadExact && len(f.Payload) >= 2 && f.RepeatLength == 0 {
-		return int(f.Payload[0])<<8 | int(f.Payload[1])
-	}
-	if wire == nil || len(wire) < 2 {
-		return 0
+// closeCodeOf returns the code a close frame's octets carry, and whether
+// they carry one.
+func closeCodeOf(wire []byte) (int, bool) {
+	if len(wire) < 2 {
+		return 0, false
 	}
 	n := int(wire[1] & 0x7f)
 	hl := 2
-	if wire[1]&0x80 != 0 {
+	masked := wire[1]&0x80 != 0
+	if masked {
 		hl += 4
 	}
 	if n < 2 || n > 125 || len(wire) < hl+2 {
-		return 0
+		return 0, false
 	}
 	b0, b1 := wire[hl], wire[hl+1]
-	if wire[1]&0x80 != 0 {
+	if masked {
 		b0 ^= wire[2]
 		b1 ^= wire[3]
 	}
-	return int(b0)<<8 | int(b1)
+	return int(b0)<<8 | int(b1), true
 }
 
 func describeFrame(f *corpus.Frame) string {

@@ -470,14 +470,16 @@ func (s *session) sendCloseFrame(code int, reason string, isReply bool) {
 		what = "close (reply)"
 	}
 	s.sendFrame(8, payload, what)
-	s.closing(!isReply, max(code, 0))
+	s.closing(!isReply, code)
 }
 
-// closing records that the client sent its close frame.
+// closing records that the client sent its close frame with code
+// (closeCodeNone for none).
 func (s *session) closing(byMe bool, code int) {
 	s.state = stateClosing
 	s.obs.Closing.ClosedByMe = byMe
-	s.obs.Closing.LocalCloseCode = code
+	s.obs.Closing.LocalCloseCode = max(code, 0)
+	s.obs.CloseCodeSent = code != closeCodeNone
 	if byMe {
 		s.closeTimer = s.after(s.opt.guard(1), timerCloseHandshake, nil)
 	}
@@ -556,7 +558,11 @@ func (s *session) send(a *Action) {
 		for _, c := range a.Chunks {
 			s.write(c)
 		}
-		s.closing(true, a.CloseCode)
+		code := a.CloseCode
+		if !a.CloseHasCode {
+			code = closeCodeNone
+		}
+		s.closing(true, code)
 		return
 	}
 	if s.state == stateClosed {
