@@ -18,7 +18,7 @@ import (
 // DefaultN is the number of cases a property of weight 1 checks when
 // PROPS_N is not set. It keeps go test ./props well under a minute on a
 // 2-core machine.
-const DefaultN = 2000
+const DefaultN = 10000
 
 // The environment variables that steer every property run by Check.
 const (
@@ -151,6 +151,9 @@ func Rerun(t testing.TB, params *gopter.TestParameters) string {
 				root = dir
 				if rel, err := filepath.Rel(dir, wd); err == nil {
 					pkg = "./" + filepath.ToSlash(rel)
+					if rel == "." {
+						pkg = "."
+					}
 				}
 				break
 			}
