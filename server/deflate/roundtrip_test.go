@@ -229,3 +229,57 @@ func TestDecompressorEnforcesWindow(t *testing.T) {
 		t.Errorf("ClientMaxWindowBits=12: %v", err)
 	}
 }
+
+// TestPooledStateIsolation interleaves connections that share pooled
+// writers, windows and tables, in one goroutine and in several: a writer
+// that carried one connection's history or dictionary into another's
+// message would produce back-references the other's peer cannot resolve.
+func TestPooledStateIsolation(t *testing.T) {
+	modes := []Params{
+		{},
+		{ServerNoContextTakeover: true, ClientNoContextTakeover: true},
+		{ServerMaxWindowBits: 9, ClientMaxWindowBits: 9},
+	}
+	type conn struct {
+		c *Compressor
+		d *Decompressor
+	}
+	run := func(t *testing.T, seed int) {
+		var conns []conn
+		for _, p := range modes {
+			for range 2 {
+				conns = append(conns, conn{NewCompressor(p, DefaultLevel), NewDecompressor(p.Mirror())})
+			}
+		}
+		for i := range 200 {
+			k := (i*7 + seed) % len(conns)
+			m := textLike(uint64(i*31+seed), 100+(i*53)%5000)
+			z, err := conns[k].c.Compress(nil, m)
+			if err != nil {
+				t.Error(err)
+				return
+			}
+			if i%3 == 0 {
+				conns[k].c.Release()
+			}
+			got, err := conns[k].d.Inflate(nil, z, 1<<20)
+			if err != nil || !bytes.Equal(got, m) {
+				t.Errorf("message %d on connection %d: %v", i, k, err)
+				return
+			}
+		}
+	}
+	t.Run("interleaved", func(t *testing.T) { run(t, 0) })
+	t.Run("goroutines", func(t *testing.T) {
+		done := make(chan struct{})
+		for g := range 4 {
+			go func() {
+				defer func() { done <- struct{}{} }()
+				run(t, g+1)
+			}()
+		}
+		for range 4 {
+			<-done
+		}
+	})
+}
