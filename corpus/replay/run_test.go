@@ -31,7 +31,8 @@ func readCase(t *testing.T, id string) *corpus.Case {
 // fakeConn is one connection to a scripted server.
 type fakeConn struct {
 	net.Conn
-	r *bufio.Reader
+	r       *bufio.Reader
+	lastFin bool // FIN of the frame readFrame returned last
 }
 
 // startFake runs a server that answers the opening handshake and then
@@ -100,6 +101,7 @@ func (c *fakeConn) readFrame() (opcode int, payload []byte, err error) {
 		return 0, nil, err
 	}
 	maskAt(payload, key[:], 0)
+	c.lastFin = h[0]&0x80 != 0
 	return int(h[0] & 0x0f), payload, nil
 }
 
