@@ -239,8 +239,6 @@ func printReplay(out io.Writer, results []replay.Result, strict, compare bool, w
 		behavior := v.Behavior
 		if v.Diverged != "" {
 			behavior += " (DIVERGED)"
-		} else if strict && len(v.Strict) > 0 {
-			behavior += " (STRICT)"
 		}
 		line := fmt.Sprintf(row, c.ID, behavior, v.BehaviorClose, r.Observed.Duration.Round(time.Millisecond), recorded)
 		agrees := true
