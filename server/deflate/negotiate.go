@@ -123,7 +123,7 @@ func parseWindowBits(p Param) (int, error) {
 //   - client_max_window_bits=N only when the offer carried
 //     client_max_window_bits (7.1.2.2 forbids it otherwise): N is the smaller
 //     of the offer's value and Preferences.ClientMaxWindowBits; it is left
-//     out when neither limits the window.
+//     out only when the offer gave no value and the server sets no limit.
 //
 // # Window bits 8
 //
