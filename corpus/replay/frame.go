@@ -62,6 +62,10 @@ func frameLength(n int, masked bool) int {
 	return l
 }
 
+// maxRebuild bounds the payload of a frame rebuilt from a repeated
+// payload; a report can claim any length.
+const maxRebuild = 64 << 20
+
 // buildFrame rebuilds a sent frame from its TF entry. It returns the
 // frame's length on the wire (-1 when the entry does not say) and its
 // octets, nil when the entry does not hold the whole payload: a cut payload
@@ -91,7 +95,7 @@ func buildFrame(f *corpus.Frame) (int, []byte) {
 	}
 	payload := f.Payload
 	if f.RepeatLength > 0 {
-		if len(f.Payload) == 0 {
+		if len(f.Payload) == 0 || n > maxRebuild {
 			return length, nil
 		}
 		payload = make([]byte, 0, n)

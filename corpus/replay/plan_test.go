@@ -3,6 +3,7 @@ package replay
 import (
 	"bytes"
 	"errors"
+	"math/rand/v2"
 	"testing"
 
 	"github.com/wsfuzz/wsfuzz/corpus"
@@ -264,5 +265,46 @@ func TestRawStreamOpenFrame(t *testing.T) {
 	gotKey, sent, left, ok := r.open()
 	if !ok || !bytes.Equal(gotKey, key) || sent != 3 || left != 7 {
 		t.Fatalf("open() = %x, %d, %d, %v", gotKey, sent, left, ok)
+	}
+}
+
+// Compile never panics, whatever the wire log says: entries dropped,
+// repeated or moved, frames claiming any length.
+func TestCompileSurvivesBrokenLogs(t *testing.T) {
+	rng := rand.New(rand.NewPCG(7, 11))
+	var base []*corpus.Case
+	for _, id := range []string{"2.9", "3.4", "5.19", "6.4.3", "7.1.6", "7.9.1"} {
+		base = append(base, readCase(t, id))
+	}
+	for i := range 2000 {
+		c := *base[i%len(base)]
+		w := append([]corpus.Entry(nil), c.Wire...)
+		for range 1 + rng.IntN(4) {
+			j := rng.IntN(len(w))
+			switch rng.IntN(4) {
+			case 0:
+				w = append(w[:j:j], w[j+1:]...)
+			case 1:
+				w = append(w[:j+1:j+1], w[j:]...)
+			case 2:
+				k := rng.IntN(len(w))
+				w[j], w[k] = w[k], w[j]
+			case 3:
+				if f := w[j].Frame; f != nil {
+					g := *f
+					g.RepeatLength = []int{0, 1, 126, 65536, 1 << 40}[rng.IntN(5)]
+					g.ChopSize = rng.IntN(3)
+					w[j].Frame = &g
+				}
+			}
+			if len(w) == 0 {
+				break
+			}
+		}
+		c.Wire = w
+		p, err := Compile(&c)
+		if err == nil && len(p.Steps) == 0 {
+			t.Fatalf("Compile gave a plan without steps")
+		}
 	}
 }

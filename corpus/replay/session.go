@@ -327,7 +327,16 @@ func (s *session) frameDataIn(p []byte) {
 	if !s.obs.Closing.FailedByMe {
 		s.frameData = append(s.frameData, p...)
 	}
+	if len(s.message)+len(s.frameData) > maxMessage {
+		s.tracef("a message longer than %d octets: giving up", maxMessage)
+		s.obs.TimedOut = true
+		s.dropConnection(true)
+	}
 }
+
+// maxMessage bounds the message the client collects; Autobahn has no bound,
+// but no case of categories 1-10 gets a message near it back.
+const maxMessage = 256 << 20
 
 func (s *session) frameEnd() {
 	f := s.frame
