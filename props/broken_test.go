@@ -335,3 +335,29 @@ func lenientNegotiate(headerValues []string, prefs deflate.Preferences) (deflate
 	}
 	return deflate.Negotiate([]string{strings.Join(kept, ", ")}, prefs)
 }
+
+// codecPair is a server.MessageCodec made of a compressor and an inflater.
+type codecPair struct {
+	out *deflate.Compressor
+	in  *deflate.Decompressor
+}
+
+func (c codecPair) Compress(dst, msg []byte) ([]byte, error) { return c.out.Compress(dst, msg) }
+func (c codecPair) Inflate(dst, z []byte, limit int64) ([]byte, error) {
+	return c.in.Inflate(dst, z, limit)
+}
+func (c codecPair) Release() { c.out.Release(); c.in.Release() }
+
+// stickySession negotiates as the reference does but compresses its
+// echoes with context takeover even when it agreed to
+// server_no_context_takeover.
+func stickySession(offers []string, prefs deflate.Preferences) (string, Server) {
+	p, resp, ok := deflate.Negotiate(offers, prefs)
+	if !ok {
+		return "", nil
+	}
+	sticky := p
+	sticky.ServerNoContextTakeover = false
+	codec := codecPair{deflate.NewCompressor(sticky, prefs.Level), deflate.NewDecompressor(p)}
+	return resp, sessionServer{server.NewSession(server.SessionConfig{Compression: codec})}
+}

@@ -161,3 +161,11 @@ func TestCanFailDeflateRoundTrip(t *testing.T) {
 		t.Errorf("shrunk to %q with %s and %s, want at most one parameter and two or three messages", o.Header(), showMessages(toClient), showMessages(toServer))
 	}
 }
+
+func TestCanFailCompressedEcho(t *testing.T) {
+	args := mustFail(t, CompressedEcho(stickySession), Weight(compressedWeight))
+	o, msgs := args[0].(DeflateOffer), args[2].([][]byte)
+	if len(o.Params) > 1 || len(msgs) != 2 {
+		t.Errorf("shrunk to %q with %s, want at most one parameter and two messages", o.Header(), showMessages(msgs))
+	}
+}

@@ -34,7 +34,10 @@
 //     table and close payloads with reasons of 0..123 bytes, valid or not.
 //   - [Messages]: fragmented messages with control frames interleaved.
 //   - [Chops]: how a byte stream is cut into reads.
-//   - [DeflateOffers]: permessage-deflate parameter offers.
+//   - [DeflateOffers], [ValidDeflateOffers], [DeflatePreferences],
+//     [DeflateMessages]: permessage-deflate parameter offers (valid, and
+//     breaking each rule of RFC 7692 section 7), server preferences, and
+//     message sequences that reach back into earlier messages.
 //   - [Actions], [ActionFor]: what a client sends, frame by frame, for
 //     whole-session properties and the stateful model.
 //
@@ -43,13 +46,26 @@
 // [FrameRoundTrip], [DecodeEncodeIdempotent], [MaskInvolution],
 // [MaskMatchesDefinition], [MaskOffsetComposition], [UTF8SplitInvariance],
 // [UTF8FailFast], [CloseCodeClassification], [ClosePayloadVerdict],
-// [FragmentedEcho], [ChopInvariance], [DeflateRoundTrip] and
-// [SessionModel].
+// [FragmentedEcho], [ChopInvariance], [DeflateNegotiation],
+// [DeflateRoundTrip] and [SessionModel]. The implementations they take are
+// small interfaces or function types in the vocabulary of package wire
+// ([FrameCodec], [MaskFunc], [UTF8Stream], [ParseCloseFunc], [Server],
+// [DeflateCodec]); the reference implementations of this module come
+// adapted ([WireCodec], [WireUTF8], [WireSendable], [WireParseClose],
+// [SessionServer], [ReferenceDeflate]).
 //
 // # Running
 //
 // [Check] runs a property with the case count from PROPS_N (default
-// [DefaultN], scaled by the property's weight) and the seed from PROPS_SEED
-// (random when unset). A failure prints the shrunk counterexample, the seed,
-// and the go test command that reruns exactly that case.
+// [DefaultN], scaled by the property's [Weight]) and the seed from
+// PROPS_SEED (random when unset). A failure prints the shrunk
+// counterexample, the seed, and the go test command that reruns exactly
+// that case, for example:
+//
+//	seed 1512937052; rerun: cd /src/wsfuzz && PROPS_SEED=1512937052 PROPS_N=10000 go test ./props -run '^TestFragmentedEcho$'
+//
+// This package's own tests give the properties that drive whole sessions a
+// fraction of PROPS_N: FragmentedEcho and SessionModel a quarter (the model
+// runs sequences of up to 40 actions), ChopInvariance a half, and
+// DeflateRoundTrip a twentieth.
 package props

@@ -76,14 +76,22 @@ func (f Frame) String() string {
 // minimal length encoding, no RSV bits, unmasked, final (the properties
 // here expect every message echoed in one frame), a defined opcode, and a
 // control payload of at most 125 bytes. Stray bytes at the end are an error.
-func ParseServerStream(b []byte) ([]Frame, error) {
+func ParseServerStream(b []byte) ([]Frame, error) { return parseServerStream(b, 0) }
+
+// parseServerStream is ParseServerStream allowing the RSV bits of rsv on
+// data frames.
+func parseServerStream(b []byte, rsv byte) ([]Frame, error) {
 	var frames []Frame
 	for len(b) > 0 {
 		h, n, err := wire.DecodeHeader(b)
 		if err != nil {
 			return frames, fmt.Errorf("frame %d: %w", len(frames), err)
 		}
-		if err := wire.CheckHeader(h, wire.FromServer, 0); err != nil {
+		allowed := rsv
+		if h.OpCode.IsControl() {
+			allowed = 0
+		}
+		if err := wire.CheckHeader(h, wire.FromServer, allowed); err != nil {
 			return frames, fmt.Errorf("frame %d: %w", len(frames), err)
 		}
 		if !h.Fin {

@@ -52,15 +52,6 @@ func randLength(r *rand.Rand) int64 {
 
 func lengthCands(v int64) cands[int64] { return int64Cands(v, LengthBoundaries) }
 
-// Opcodes lists all sixteen opcodes: the six RFC 6455 defines and the ten
-// it reserves.
-var Opcodes = func() (ops []wire.Opcode) {
-	for op := range wire.Opcode(16) {
-		ops = append(ops, op)
-	}
-	return ops
-}()
-
 // definedOpcodes are the opcodes RFC 6455 gives a meaning.
 var definedOpcodes = []wire.Opcode{wire.OpContinuation, wire.OpText, wire.OpBinary, wire.OpClose, wire.OpPing, wire.OpPong}
 

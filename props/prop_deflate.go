@@ -6,10 +6,12 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/leanovate/gopter"
 
 	"github.com/wsfuzz/wsfuzz/server/deflate"
+	"github.com/wsfuzz/wsfuzz/server/wire"
 )
 
 // MessageCompressor compresses the messages one side of a connection sends
@@ -79,6 +81,30 @@ func responseParams(resp string) (map[string]string, error) {
 	return ps, nil
 }
 
+// agreedParams returns the parameters both sides are bound to after offer
+// o and a response with parameters rs (RFC 7692 section 7.1): a window is
+// 15 unless the response names one, and the client's window is also no
+// larger than the value it offered.
+func agreedParams(o DeflateOffer, rs map[string]string) deflate.Params {
+	bits := func(v string, has bool) int {
+		if n, ok := windowValue(v); has && ok {
+			return n
+		}
+		return 15
+	}
+	_, sNCT := rs[ServerNoContextTakeover]
+	_, cNCT := rs[ClientNoContextTakeover]
+	sBits, hasS := rs[ServerMaxWindowBits]
+	cBits, hasC := rs[ClientMaxWindowBits]
+	offered, _ := o.Param(ClientMaxWindowBits)
+	return deflate.Params{
+		ServerNoContextTakeover: sNCT,
+		ClientNoContextTakeover: cNCT,
+		ServerMaxWindowBits:     bits(sBits, hasS),
+		ClientMaxWindowBits:     min(bits(cBits, hasC), bits(offered.Value, offered.HasValue)),
+	}
+}
+
 // DeflateNegotiation states, for offers from DeflateOffers and server
 // preferences from DeflatePreferences, that a server accepts exactly the
 // valid offers (DeflateOffer.Valid), and that when it accepts, its
@@ -128,13 +154,7 @@ func DeflateNegotiation(negotiate func([]string, deflate.Preferences) (deflate.P
 		case hasRespCMWB && offerCMWB.HasValue && bits(respCMWB, true) > bits(offerCMWB.Value, true):
 			return fmt.Sprintf("response %q: client window larger than the offered %s", resp, offerCMWB)
 		}
-		want := deflate.Params{
-			ServerNoContextTakeover: respSNCT,
-			ClientNoContextTakeover: respCNCT,
-			ServerMaxWindowBits:     bits(respSMWB, hasRespSMWB),
-			ClientMaxWindowBits:     min(bits(respCMWB, hasRespCMWB), bits(offerCMWB.Value, offerCMWB.HasValue)),
-		}
-		if p != want {
+		if want := agreedParams(o, rs); p != want {
 			return fmt.Sprintf("params %+v, but response %q says %+v", p, resp, want)
 		}
 		return ""
@@ -240,4 +260,77 @@ func DeflateRoundTrip(c DeflateCodec) gopter.Prop {
 		}
 		return ""
 	}, ValidDeflateOffers(), DeflatePreferences(), DeflateMessages(), DeflateMessages())
+}
+
+// CompressedEcho states that a server with permessage-deflate negotiated
+// (offers from ValidDeflateOffers, preferences from DeflatePreferences)
+// echoes compressed messages: a client that knows only the response
+// compresses messages from DeflateMessages under the agreed parameters (at
+// the preferred level), sends each with RSV1 on its first frame and its
+// compressed payload cut into fragments by one Chop, feeds the stream in
+// the reads of another, and inflates the server's frames, each final and
+// with RSV1, back into the same messages in order. Messages that are valid
+// UTF-8 go as text, the others as binary.
+func CompressedEcho(newServer NewDeflateServer) gopter.Prop {
+	return forAll(func(args Tuple) string {
+		o, prefs, msgs := args[0].(DeflateOffer), args[1].(deflate.Preferences), args[2].([][]byte)
+		frag, reads := args[3].(Chop), args[4].(Chop)
+		resp, srv := newServer([]string{o.Header()}, prefs)
+		if srv == nil {
+			return fmt.Sprintf("valid offer %q declined", o.Header())
+		}
+		rs, err := responseParams(resp)
+		if err != nil {
+			return err.Error()
+		}
+		p := agreedParams(o, rs).Mirror() // the client's side
+		comp, dec := deflate.NewCompressor(p, prefs.Level), deflate.NewDecompressor(p)
+		defer comp.Reset()
+		var stream []byte
+		key := [4]byte{0x5A, 0x0F, 0xC3, 0x99}
+		for i, m := range msgs {
+			z, err := comp.Compress(nil, m)
+			if err != nil {
+				return fmt.Sprintf("client compressor, message %d: %v", i, err)
+			}
+			op := wire.OpBinary
+			if utf8.Valid(m) {
+				op = wire.OpText
+			}
+			pieces := frag.Split(z)
+			for j, piece := range pieces {
+				f := ClientFrame(op, j == len(pieces)-1, piece, key)
+				if j == 0 {
+					f.Header.Rsv = wire.Rsv1
+				} else {
+					f.Header.OpCode = wire.OpContinuation
+				}
+				stream = f.AppendTo(stream)
+			}
+		}
+		out := FeedChopped(srv, stream, reads)
+		got, err := parseServerStream(out, wire.Rsv1)
+		if err != nil {
+			return fmt.Sprintf("server output under %q: %v", resp, err)
+		}
+		if len(got) != len(msgs) {
+			return fmt.Sprintf("%d frames back for %d messages under %q: %v", len(got), len(msgs), resp, got)
+		}
+		for i, f := range got {
+			if f.Header.Rsv != wire.Rsv1 {
+				return fmt.Sprintf("echo %d under %q is not compressed: %v", i, resp, f)
+			}
+			m, err := dec.Inflate(nil, f.Payload, int64(len(msgs[i])))
+			if err != nil {
+				return fmt.Sprintf("echo %d under %q does not inflate: %v", i, resp, err)
+			}
+			if !bytes.Equal(m, msgs[i]) {
+				return fmt.Sprintf("echo %d under %q inflates to %s, sent %s", i, resp, showBytes(m), showBytes(msgs[i]))
+			}
+		}
+		if srv.Done() {
+			return fmt.Sprintf("server closed the connection under %q", resp)
+		}
+		return ""
+	}, ValidDeflateOffers(), DeflatePreferences(), DeflateMessages(), Chops(), Chops())
 }

@@ -17,6 +17,9 @@ const (
 	modelWeight    = 0.25
 	modelMaxSteps  = 40
 	deflateWeight  = 0.05
+	// compressedWeight is the share of CompressedEcho, which compresses
+	// and inflates every message twice and drives a session.
+	compressedWeight = 0.02
 )
 
 // modelLimit is the message size limit of the session the model checks:
@@ -65,4 +68,8 @@ func TestDeflateNegotiation(t *testing.T) { Check(t, DeflateNegotiation(deflate.
 
 func TestDeflateRoundTrip(t *testing.T) {
 	Check(t, DeflateRoundTrip(ReferenceDeflate), Weight(deflateWeight))
+}
+
+func TestCompressedEcho(t *testing.T) {
+	Check(t, CompressedEcho(DeflateSessionServer(server.SessionConfig{})), Weight(compressedWeight))
 }

@@ -1,6 +1,9 @@
 package props
 
-import "github.com/wsfuzz/wsfuzz/server"
+import (
+	"github.com/wsfuzz/wsfuzz/server"
+	"github.com/wsfuzz/wsfuzz/server/deflate"
+)
 
 // Server is the server side of one WebSocket connection after the opening
 // handshake, as a state machine without I/O: the whole-session properties
@@ -41,4 +44,23 @@ func FeedChopped(srv Server, stream []byte, chop Chop) []byte {
 		out = append(out, srv.Feed(piece)...)
 	}
 	return out
+}
+
+// NewDeflateServer starts a server for a connection whose client offered
+// permessage-deflate with offers (the Sec-WebSocket-Extensions values),
+// negotiating with prefs. It returns the response value and the server, or
+// a nil server when it declines every offer.
+type NewDeflateServer func(offers []string, prefs deflate.Preferences) (response string, srv Server)
+
+// DeflateSessionServer returns the reference session of package server,
+// with cfg and the codec server.Deflate negotiates, as a NewDeflateServer.
+func DeflateSessionServer(cfg server.SessionConfig) NewDeflateServer {
+	return func(offers []string, prefs deflate.Preferences) (string, Server) {
+		resp, codec := server.Deflate(prefs)(offers)
+		if codec == nil {
+			return "", nil
+		}
+		cfg.Compression = codec
+		return resp, sessionServer{server.NewSession(cfg)}
+	}
 }
