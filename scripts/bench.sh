@@ -27,7 +27,8 @@
 # Environment: BENCH_SERVERS="wsfuzz gorilla" runs a subset;
 # BENCH_DURATION / BENCH_WARMUP override the cell length (e.g. 5s / 1s);
 # BENCH_PIN=0 lets the load and the servers share all CPUs; BENCH_QUIET=0
-# skips the waits for a quiet machine.
+# skips the waits for a quiet machine, BENCH_QUIET_MAX=600 allows up to
+# 600 s of them in all (default 150, --quick 30).
 set -uo pipefail
 
 quick=0
@@ -166,6 +167,7 @@ if [ "$ref_ok" = 1 ]; then
 	has_flag max-message-size && ref_args+=(--max-message-size=16777216)
 	has_flag max-connections && ref_args+=(--max-connections=5000)
 	has_flag shutdown-timeout && ref_args+=(--shutdown-timeout=1s)
+	has_flag compression-level && ref_args+=(--compression-level=1) # flate.BestSpeed, as the peers
 	if [ "$ref_deflate" != 1 ]; then
 		ref_note="the reference server has no permessage-deflate yet (nothing in 'wsfuzz serve --help'); its compression rows show n/a"
 		log "$ref_note"
@@ -230,6 +232,7 @@ record_error() {
 # few seconds per cell and a bounded total, then go on regardless; the
 # table marks cells during which others still took CPU.
 if [ "$quick" = 1 ]; then quiet_cell=2s quiet_budget_ms=30000; else quiet_cell=6s quiet_budget_ms=150000; fi
+[ -n "${BENCH_QUIET_MAX:-}" ] && quiet_budget_ms=$((BENCH_QUIET_MAX * 1000))
 [ "${BENCH_QUIET:-1}" = 0 ] && quiet_budget_ms=0
 quiet_waited_ms=0
 wait_quiet() {
