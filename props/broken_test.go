@@ -361,3 +361,7 @@ func stickySession(offers []string, prefs deflate.Preferences) (string, Server) 
 	codec := codecPair{deflate.NewCompressor(sticky, prefs.Level), deflate.NewDecompressor(p)}
 	return resp, sessionServer{server.NewSession(server.SessionConfig{Compression: codec})}
 }
+
+// wholeFrames reads whole frames before acting on them, as a server that
+// validates a frame's payload only once it has all of it.
+var wholeFrames = filtered(server.SessionConfig{}, func(wire.Header, []byte, bool) bool { return false })

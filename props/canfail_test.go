@@ -169,3 +169,10 @@ func TestCanFailCompressedEcho(t *testing.T) {
 		t.Errorf("shrunk to %q with %s, want at most one parameter and two messages", o.Header(), showMessages(msgs))
 	}
 }
+
+func TestCanFailFailFastMidFrame(t *testing.T) {
+	args := mustFail(t, FailFastMidFrame(wholeFrames), Weight(fragmentWeight))
+	if c := args[0].(UTF8Case); len(c.Bytes()) > 4 || args[1].(int) != 0 {
+		t.Errorf("shrunk to %v cut at %d, want the defect alone in one fragment", c, args[1])
+	}
+}

@@ -70,3 +70,48 @@ func ChopInvariance(newServer NewServer) gopter.Prop {
 		return ""
 	}, Actions(2000), Chops())
 }
+
+// FailFastMidFrame states that a server fails the connection with 1007 as
+// soon as it has read the first byte that makes a text message invalid
+// (RFC 6455 section 8.1; Autobahn cases 6.4.*): the client sends the
+// message (text from InvalidUTF8, defects that a later byte cannot mend)
+// cut into fragments as a Message would be, and stops right after that
+// byte, in the middle of its frame; by then the server must have sent a
+// close frame with 1007 and be done.
+func FailFastMidFrame(newServer NewServer) gopter.Prop {
+	return forAll(func(args Tuple) string {
+		c, cut, key, chop := args[0].(UTF8Case), args[1].(int), args[2].([4]byte), args[3].(Chop)
+		text := c.Bytes()
+		bad := c.BadOffset()
+		if bad >= len(text) {
+			return "" // truncated at the end: only the end of the message tells
+		}
+		cut = min(cut, bad) // the first fragment ends before the bad byte
+		var stream []byte
+		first := ClientFrame(wire.OpText, false, text[:cut], key)
+		stream = first.AppendTo(stream)
+		second := ClientFrame(wire.OpContinuation, true, text[cut:], key).Bytes()
+		hdr := len(second) - (len(text) - cut)
+		stream = append(stream, second[:hdr+bad-cut+1]...)
+		srv := newServer()
+		out := FeedChopped(srv, stream, chop)
+		got, err := ParseServerStream(out)
+		if err != nil {
+			return fmt.Sprintf("server output: %v", err)
+		}
+		if err := SameOutput(got, []Frame{CloseFrame(1007)}); err != nil {
+			return fmt.Sprintf("after byte %d of %d: %v", bad, len(text), err)
+		}
+		if !srv.Done() {
+			return "server not done after failing"
+		}
+		return ""
+	}, InvalidUTF8(maxTextLen), cutGen(maxTextLen), MaskKey(), Chops())
+}
+
+// cutGen generates an offset where a message is cut into two fragments.
+func cutGen(maxLen int) gopter.Gen {
+	return func(p *gopter.GenParameters) *gopter.GenResult {
+		return gopter.NewGenResult(p.Rng.Intn(maxLen+1), shrinker(func(v int) cands[int] { return intCands(v) }))
+	}
+}

@@ -73,3 +73,7 @@ func TestDeflateRoundTrip(t *testing.T) {
 func TestCompressedEcho(t *testing.T) {
 	Check(t, CompressedEcho(DeflateSessionServer(server.SessionConfig{})), Weight(compressedWeight))
 }
+
+func TestFailFastMidFrame(t *testing.T) {
+	Check(t, FailFastMidFrame(SessionServer(server.SessionConfig{})), Weight(fragmentWeight))
+}
