@@ -46,13 +46,15 @@
 // [FrameRoundTrip], [DecodeEncodeIdempotent], [MaskInvolution],
 // [MaskMatchesDefinition], [MaskOffsetComposition], [UTF8SplitInvariance],
 // [UTF8FailFast], [CloseCodeClassification], [ClosePayloadVerdict],
-// [FragmentedEcho], [ChopInvariance], [DeflateNegotiation],
-// [DeflateRoundTrip] and [SessionModel]. The implementations they take are
+// [FragmentedEcho], [FailFastMidFrame], [ChopInvariance],
+// [DeflateNegotiation], [DeflateRoundTrip], [CompressedEcho] and
+// [SessionModel]. The implementations they take are
 // small interfaces or function types in the vocabulary of package wire
 // ([FrameCodec], [MaskFunc], [UTF8Stream], [ParseCloseFunc], [Server],
-// [DeflateCodec]); the reference implementations of this module come
-// adapted ([WireCodec], [WireUTF8], [WireSendable], [WireParseClose],
-// [SessionServer], [ReferenceDeflate]).
+// [NewDeflateServer], [DeflateCodec]); the reference implementations of
+// this module come adapted ([WireCodec], [WireUTF8], [WireSendable],
+// [WireParseClose], [SessionServer], [DeflateSessionServer],
+// [ReferenceDeflate]).
 //
 // # Running
 //
@@ -65,7 +67,7 @@
 //	seed 1512937052; rerun: cd /src/wsfuzz && PROPS_SEED=1512937052 PROPS_N=10000 go test ./props -run '^TestFragmentedEcho$'
 //
 // This package's own tests give the properties that drive whole sessions a
-// fraction of PROPS_N: FragmentedEcho and SessionModel a quarter (the model
-// runs sequences of up to 40 actions), ChopInvariance a half, and
-// DeflateRoundTrip a twentieth.
+// fraction of PROPS_N: FragmentedEcho, FailFastMidFrame and SessionModel a
+// quarter (the model runs sequences of up to 40 actions), ChopInvariance a
+// half, DeflateRoundTrip a twentieth and CompressedEcho a fiftieth.
 package props
