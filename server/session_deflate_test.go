@@ -2,7 +2,10 @@ package server
 
 import (
 	"bytes"
+	"compress/flate"
 	"errors"
+	"io"
+	"runtime"
 	"strings"
 	"testing"
 
@@ -104,4 +107,71 @@ func TestSessionDeflateFailures(t *testing.T) {
 			}
 		})
 	}
+}
+
+// bomb returns a compressed message of under 1 MiB that inflates to 1 GiB
+// of zeros: 16 MiB of zeros compressed with context takeover, repeated 64
+// times, each part ending on the sync-flush boundary whose 00 00 ff ff the
+// next part needs back.
+func bomb(t *testing.T) []byte {
+	t.Helper()
+	c := deflate.NewCompressor(deflate.Params{}, deflate.BestCompression)
+	zeros := make([]byte, 16<<20)
+	var out []byte
+	var part []byte
+	for i := range 64 {
+		if i < 2 {
+			var err error
+			if part, err = c.Compress(nil, zeros); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if i > 0 {
+			out = append(out, 0, 0, 0xff, 0xff)
+		}
+		out = append(out, part...)
+	}
+	return out
+}
+
+// TestSessionRefusesDecompressionBomb feeds a message of at most 1 MiB on
+// the wire that inflates to 1 GiB: the session fails with 1009 and the heap
+// grows by less than twice the message limit.
+func TestSessionRefusesDecompressionBomb(t *testing.T) {
+	const limit = 16 << 20
+	b := bomb(t)
+	if len(b) > 1<<20 {
+		t.Fatalf("bomb is %d bytes on the wire, want at most 1 MiB", len(b))
+	}
+	// The bomb really is 1 GiB: count what it inflates to without keeping it.
+	if n := inflatedSize(t, b); n != 1<<30 {
+		t.Fatalf("bomb inflates to %d bytes, want 1 GiB", n)
+	}
+	s, _, _ := deflateSession(t, "permessage-deflate", SessionConfig{MaxMessageSize: limit})
+	frame := clientFrame(wire.OpBinary, true, wire.Rsv1, b)
+	var before, after runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&before)
+	out, _, err := s.Feed(frame)
+	runtime.ReadMemStats(&after)
+	if !errors.Is(err, errInflateTooBig) || !bytes.Equal(out, serverClose(wire.CloseMessageTooBig, errInflateTooBig.Reason)) {
+		t.Fatalf("err %v, out %x; want close 1009", err, out)
+	}
+	grew := after.TotalAlloc - before.TotalAlloc
+	t.Logf("bomb: %d bytes on the wire, 1 GiB inflated; allocated %.2f MiB while refusing it (limit %d MiB)", len(b), float64(grew)/(1<<20), limit>>20)
+	if grew >= 2*limit {
+		t.Fatalf("allocated %d bytes, want less than twice the %d-byte limit", grew, limit)
+	}
+}
+
+// inflatedSize inflates b piece by piece with the standard library and
+// counts the output.
+func inflatedSize(t *testing.T, b []byte) int64 {
+	t.Helper()
+	r := flate.NewReader(io.MultiReader(bytes.NewReader(b), bytes.NewReader([]byte{0, 0, 0xff, 0xff})))
+	n, err := io.Copy(io.Discard, r)
+	if err != nil && !errors.Is(err, io.ErrUnexpectedEOF) {
+		t.Fatal(err)
+	}
+	return n
 }
