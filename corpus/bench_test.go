@@ -13,7 +13,7 @@ import (
 // repository; the benchmark uses it when it is there.
 const sharedReports = "../../shared/autobahn/naive-gorilla-echo"
 
-// BenchmarkImport imports full report directories, 301 cases each: the
+// BenchmarkImport imports full report directories (517 and 301 cases): the
 // reference server's, and when ../shared is present another server's too
 // (602 cases). Each iteration writes a fresh corpus. The bound this
 // guards: a directory of 500+ cases imports in well under a second.
@@ -22,7 +22,7 @@ func BenchmarkImport(b *testing.B) {
 	if _, err := os.Stat(sharedReports); err == nil {
 		dirs = append(dirs, sharedReports)
 	} else {
-		b.Logf("%s is absent: importing the reference reports only (301 cases)", sharedReports)
+		b.Logf("%s is absent: importing the reference reports only (517 cases)", sharedReports)
 	}
 	root := b.TempDir()
 	var sum corpus.Summary
