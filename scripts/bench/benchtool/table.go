@@ -94,6 +94,7 @@ func table(w io.Writer, file, ref string) error {
 	fmt.Fprintln(w, strings.Repeat("-", len(head2)))
 
 	var notes []string
+	var others []float64
 	noisy := false
 	for _, k := range rows {
 		pmd := "off"
@@ -115,6 +116,7 @@ func table(w io.Writer, file, ref string) error {
 				notes = append(notes, fmt.Sprintf("%s, %d conns x %s %s pmd=%s: %s", s, k.conns, sizeName(k.size), k.typ, pmd, failure(r)))
 			default:
 				mark := ""
+				others = append(others, r.OtherCPU)
 				if r.OtherCPU > noisyCPU {
 					mark, noisy = "*", true
 				}
@@ -149,7 +151,9 @@ func table(w io.Writer, file, ref string) error {
 	fmt.Fprintf(w, "%s / best peer: msg/s ratio to the fastest peer of the row (>1 is better), p99 ratio to the lowest peer p99 (<1 is better).\n", ref)
 	fmt.Fprintf(w, "pmd: permessage-deflate, no context takeover either way. n/a: not run; ERR: failed (see below).\n")
 	if noisy {
+		slices.Sort(others)
 		fmt.Fprintf(w, "*: other processes (or the hypervisor) took more than %.2f of a core during that cell; it may read low.\n", noisyCPU)
+		fmt.Fprintf(w, "   Other processes over all cells, in cores: median %.2f, max %.2f.\n", others[len(others)/2], others[len(others)-1])
 	}
 	for _, n := range notes {
 		fmt.Fprintln(w, "ERR", n)
