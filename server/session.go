@@ -75,6 +75,7 @@ const (
 	sinkMessage payloadSink = iota // into the message being reassembled
 	sinkControl                    // into the control payload buffer
 	sinkDiscard                    // nowhere: data frames after our close
+	sinkStream                     // straight into the echo: a binary frame streamed through
 )
 
 // Session is the sans-I/O protocol core of one server-side connection after
@@ -114,6 +115,12 @@ type Session struct {
 
 	ctl    [wire.MaxControlPayload]byte
 	ctlLen int
+
+	// A close the server asked for while a streamed echo frame was half
+	// written; it goes out when the frame is complete.
+	pendingClose       bool
+	pendingCode        wire.CloseCode
+	pendingCloseReason string
 
 	inflated []byte // compressed messages inflate here
 	out      []byte
@@ -168,12 +175,21 @@ func (s *Session) Feed(p []byte) (out []byte, events []Event, err error) {
 // Close starts the closing handshake from the server's side (shutdown,
 // idle timeout): it returns the close frame to send. The session then
 // discards data until the peer's close frame arrives.
+//
+// While a streamed binary echo is half written, the close frame cannot go
+// out yet: Close then returns nothing and the frame follows the rest of the
+// echo, once the client has sent the rest of its frame.
 func (s *Session) Close(code wire.CloseCode, reason string) []byte {
 	s.begin()
-	if s.state == stateOpen {
-		s.writeClose(code, reason)
-		s.state = stateClosing
+	if s.state != stateOpen {
+		return s.out
 	}
+	s.state = stateClosing
+	if s.inFrame && s.sink == sinkStream {
+		s.pendingClose, s.pendingCode, s.pendingCloseReason = true, code, reason
+		return s.out
+	}
+	s.writeClose(code, reason)
 	return s.out
 }
 
@@ -219,11 +235,19 @@ func (s *Session) readHeader(p []byte) []byte {
 		s.fail(err)
 		return nil
 	}
-	// Fast path: a whole, unfragmented, uncompressed message in this chunk
-	// is unmasked straight into the echo frame.
-	if s.sink == sinkMessage && h.Fin && h.OpCode != wire.OpContinuation && !s.msgCompressed &&
-		int64(len(p)) >= h.Length {
-		return s.echoDirect(p)
+	// Fast paths for an unfragmented, uncompressed message: when all of
+	// it is in this chunk it is unmasked straight into the echo frame; a
+	// longer binary one is streamed through, its echo header written now
+	// and each piece of payload as it arrives (nothing about binary data
+	// can fail later), so it is never held whole.
+	if s.sink == sinkMessage && h.Fin && h.OpCode != wire.OpContinuation && !s.msgCompressed {
+		if int64(len(p)) >= h.Length {
+			return s.echoDirect(p)
+		}
+		if h.OpCode == wire.OpBinary {
+			s.out = wire.AppendHeader(s.out, wire.Header{Fin: true, OpCode: wire.OpBinary, Length: h.Length})
+			s.sink = sinkStream
+		}
 	}
 	if s.remaining == 0 {
 		s.endFrame()
@@ -329,6 +353,10 @@ func (s *Session) readPayload(p []byte) []byte {
 			s.fail(wire.ErrInvalidUTF8)
 			return nil
 		}
+	case sinkStream:
+		old := len(s.out)
+		s.out = growLen(s.out, take)
+		s.maskPos = wire.MaskCopy(s.out[old:], chunk, s.frame.Mask, s.maskPos)
 	case sinkControl:
 		s.maskPos = wire.MaskCopy(s.ctl[s.ctlLen:], chunk, s.frame.Mask, s.maskPos)
 		s.ctlLen += take
@@ -349,6 +377,13 @@ func (s *Session) endFrame() {
 	case sinkMessage:
 		if s.frame.Fin {
 			s.endMessage()
+		}
+	case sinkStream:
+		s.msgOp = 0
+		s.emit(Event{Kind: EventBinary})
+		if s.pendingClose {
+			s.pendingClose = false
+			s.writeClose(s.pendingCode, s.pendingCloseReason)
 		}
 	case sinkDiscard:
 		if s.frame.Fin {

@@ -303,3 +303,27 @@ func TestSessionChopInvariance(t *testing.T) {
 		}
 	}
 }
+
+// TestSessionStreamsBinary checks that a binary frame spanning chunks is
+// echoed as it arrives, and that a server-side close asked for meanwhile
+// waits for the end of the echo frame.
+func TestSessionStreamsBinary(t *testing.T) {
+	payload := bytes.Repeat([]byte{1, 2, 3, 4, 5}, 13108) // 65540 bytes
+	frame := clientFrame(wire.OpBinary, true, 0, payload)
+	s := NewSession(SessionConfig{})
+	out, _, _ := s.Feed(frame[:100])
+	want := serverFrame(wire.OpBinary, payload)
+	if !bytes.Equal(out, want[:10+86]) {
+		t.Fatalf("first chunk: %d bytes out, want the echo header and the 86 payload bytes so far", len(out))
+	}
+	if out := s.Close(wire.CloseGoingAway, "bye"); len(out) != 0 {
+		t.Fatalf("close frame written mid-frame: %x", out)
+	}
+	rest, events, _ := s.Feed(frame[100:])
+	if !bytes.Equal(rest, cat(want[96:], serverClose(wire.CloseGoingAway, "bye"))) {
+		t.Fatalf("rest of the echo then the close frame expected, got %d bytes", len(rest))
+	}
+	if len(events) != 1 || events[0].Kind != EventBinary {
+		t.Fatalf("events %v", events)
+	}
+}
