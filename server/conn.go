@@ -27,6 +27,10 @@ type conn struct {
 	// once goingAway is set, the loop sets no deadline later than now.
 	mu        sync.Mutex
 	goingAway bool
+
+	// writeSet is when the write deadline was last moved: it moves at most
+	// every 100 ms, not on every write.
+	writeSet time.Time
 }
 
 // goAway asks the connection to close with 1001 and wakes its read.
@@ -187,7 +191,10 @@ func (c *conn) send(out []byte) bool {
 	if len(out) == 0 {
 		return true
 	}
-	c.nc.SetWriteDeadline(time.Now().Add(c.srv.cfg.WriteTimeout))
+	if now := time.Now(); now.Sub(c.writeSet) > 100*time.Millisecond {
+		c.writeSet = now
+		c.nc.SetWriteDeadline(now.Add(c.srv.cfg.WriteTimeout))
+	}
 	if _, err := c.nc.Write(out); err != nil {
 		c.logf("write failed: %v", err)
 		return false
