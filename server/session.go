@@ -57,7 +57,7 @@ func (s *Session) Release() {
 var (
 	errInflate        = &wire.Error{Code: wire.CloseInvalidPayload, Reason: "compressed message does not inflate"}
 	errInflateTooBig  = &wire.Error{Code: wire.CloseMessageTooBig, Reason: "message inflates past the size limit"}
-	errInternalDeflat = &wire.Error{Code: wire.CloseInternalError, Reason: "compressing the echo failed"}
+	errCompress       = &wire.Error{Code: wire.CloseInternalError, Reason: "compressing the echo failed"}
 )
 
 type sessionState uint8
@@ -474,7 +474,7 @@ func (s *Session) echoCompressed(op wire.Opcode, compressed []byte) {
 	s.out, err = s.codec.Compress(s.out, msg)
 	if err != nil {
 		s.out = s.out[:mark]
-		s.fail(errInternalDeflat)
+		s.fail(errCompress)
 		return
 	}
 	body := s.out[mark+wire.MaxHeaderLen:]
