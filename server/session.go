@@ -55,9 +55,9 @@ func (s *Session) Release() {
 
 // Protocol errors the session finds beyond the header rules of package wire.
 var (
-	errInflate        = &wire.Error{Code: wire.CloseInvalidPayload, Reason: "compressed message does not inflate"}
-	errInflateTooBig  = &wire.Error{Code: wire.CloseMessageTooBig, Reason: "message inflates past the size limit"}
-	errCompress       = &wire.Error{Code: wire.CloseInternalError, Reason: "compressing the echo failed"}
+	errInflate       = &wire.Error{Code: wire.CloseInvalidPayload, Reason: "compressed message does not inflate"}
+	errInflateTooBig = &wire.Error{Code: wire.CloseMessageTooBig, Reason: "message inflates past the size limit"}
+	errCompress      = &wire.Error{Code: wire.CloseInternalError, Reason: "compressing the echo failed"}
 )
 
 type sessionState uint8
