@@ -46,7 +46,7 @@ clang -fsanitize=fuzzer "$work/$target.a" -o "$work/$target"
 corpus="$work/corpus-$target"
 rm -rf "$corpus" "$work/seeds"
 WSFUZZ_LIBFUZZER_CORPUS="$work/seeds" go test -count=1 -run '^TestLibFuzzerCorpus$' ./fuzz >/dev/null
-mv "$work/seeds/$target" "$corpus"
+if [ -d "$work/seeds/$target" ]; then mv "$work/seeds/$target" "$corpus"; else mkdir -p "$corpus"; fi
 echo "== $work/$target -max_total_time=$seconds -print_final_stats=1 $corpus"
 "$work/$target" -max_total_time="$seconds" -print_final_stats=1 "$corpus" 2>&1 | tee "$work/$target.log" | grep -E '^#[0-9]+ +(pulse|DONE)|stat::|ERROR|panic' || true
 execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$work/$target.log")

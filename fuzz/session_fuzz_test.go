@@ -3,6 +3,7 @@ package fuzz
 import (
 	"bytes"
 	"encoding/binary"
+	"sync"
 	"testing"
 
 	"github.com/wsfuzz/wsfuzz/server"
@@ -63,7 +64,7 @@ func negotiateSession(extensions string) sessionSetup {
 		return plainSetup
 	}
 	offers := []string{extensions}
-	p, _, ok := deflate.Negotiate(offers, sessionPrefs)
+	p, ok := lastNegotiation.get(extensions)
 	if !ok {
 		return plainSetup
 	}
@@ -82,6 +83,32 @@ func negotiateSession(extensions string) sessionSetup {
 			return modelConfig{maxMessage: sessionMaxMessage, inflate: inflate}, out.inflate
 		},
 	}
+}
+
+// lastNegotiation remembers the model's negotiation of the last offer:
+// the fuzzing engine often mutates the stream and keeps the offer, and
+// parsing it costs as much as a short session.
+var lastNegotiation negotiationCache
+
+type negotiationCache struct {
+	mu   sync.Mutex
+	last struct {
+		offer  string
+		params deflate.Params
+		ok     bool
+	}
+}
+
+// get returns deflate.Negotiate's parameters for one offer header value
+// (never ""): the last answer again when the offer is the same.
+func (c *negotiationCache) get(offer string) (deflate.Params, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.last.offer != offer {
+		c.last.params, _, c.last.ok = deflate.Negotiate([]string{offer}, sessionPrefs)
+		c.last.offer = offer
+	}
+	return c.last.params, c.last.ok
 }
 
 // checkSession is FuzzSession's property, over the session under test:
