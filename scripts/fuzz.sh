@@ -2,20 +2,24 @@
 # fuzz.sh [seconds] - run every native fuzz target of ./fuzz in turn.
 #
 # go test -fuzz runs one target at a time, so this script runs them one
-# after the other, each for the given number of seconds (default 10),
-# between two runs of FuzzTrivial, a target that does nothing but one
-# comparison: its rate is the most the fuzzing engine can do on this
-# machine, and every target's rate is shown as a fraction of the better of
-# its two runs (the machine's load may change during the script).
+# after the other, each for the given number of seconds (default 10).
+# Before each target and after the last one it runs FuzzTrivial, a target
+# that does nothing but one comparison: its rate is the most the fuzzing
+# engine can do on this machine at that moment, and each target's rate is
+# shown as a fraction of the mean of the trivial runs on either side of it,
+# so that a change in the machine's load during a long run does not skew
+# the comparison.
 #
 # It stops at the first failure and prints the command that reproduces it;
 # the failing input is in fuzz/testdata/fuzz/<Target>/. At the end it
 # prints one table: executions, average executions per second, new
-# interesting inputs, and the ratio to the trivial target.
+# interesting inputs, the trivial baseline and the ratio to it.
 #
 # Environment:
 #   FUZZ_TARGETS   space-separated targets to run (default: all)
 #   FUZZ_PARALLEL  fuzzing workers, go test -parallel (default 1)
+#   FUZZ_TRIVIAL_SECONDS  length of each FuzzTrivial run (default: the
+#                  same as the targets', at most 60)
 #   FUZZ_LOG_DIR   where each target's full output goes (default: a temp dir)
 #   FUZZ_MINIMIZE_TIME  -fuzzminimizetime for new interesting inputs
 #                  (default: Go's, 60s); the engine's rate counts the time
@@ -46,18 +50,23 @@ seconds_of() {
 
 table="$logs/table.txt"
 : >"$logs/rates.txt"
-printf '%-16s %12s %10s %8s %8s\n' target execs execs/s new ratio >"$table"
-trivial_rate=
-echo "fuzzing ./fuzz: ${seconds}s per target, -parallel $parallel, logs in $logs"
-for target in FuzzTrivial $targets FuzzTrivial; do
-	log="$logs/$target.log"
-	cmd=(go test ./fuzz -run "^${target}\$" -fuzz "^${target}\$" -fuzztime "${seconds}s" -parallel "$parallel" -timeout 0)
+trivial_seconds=${FUZZ_TRIVIAL_SECONDS:-$((seconds < 60 ? seconds : 60))}
+echo "fuzzing ./fuzz: ${seconds}s per target, FuzzTrivial ${trivial_seconds}s between them, -parallel $parallel, logs in $logs"
+
+# fuzz_one runs one target for the given seconds and appends
+# "target execs rate new" to rates.txt; on failure it prints how to
+# reproduce it and exits.
+fuzz_one() {
+	local target=$1 secs=$2 run=$3
+	local log="$logs/$target.$run.log"
+	local cmd=(go test ./fuzz -run "^${target}\$" -fuzz "^${target}\$" -fuzztime "${secs}s" -parallel "$parallel" -timeout 0)
 	if [ -n "${FUZZ_MINIMIZE_TIME:-}" ]; then
 		cmd+=(-fuzzminimizetime "$FUZZ_MINIMIZE_TIME")
 	fi
 	echo "== ${cmd[*]}"
 	if ! "${cmd[@]}" >"$log" 2>&1; then
 		tail -n 40 "$log"
+		local input
 		input=$(sed -n 's/.*Failing input written to testdata\/fuzz\/[^/]*\/\([^ ]*\).*/\1/p' "$log" | tail -n 1)
 		echo
 		echo "FAIL: $target (full output: $log)"
@@ -70,6 +79,7 @@ for target in FuzzTrivial $targets FuzzTrivial; do
 		exit 1
 	fi
 	# The last status line: "fuzz: elapsed: 5m0s, execs: 123 (4/sec), new interesting: 7 (total: 40)".
+	local last elapsed execs new rate
 	last=$(grep 'fuzz: elapsed: .*execs: ' "$log" | tail -n 1 || true)
 	if [ -z "$last" ]; then
 		echo "no status line in $log" >&2
@@ -78,20 +88,33 @@ for target in FuzzTrivial $targets FuzzTrivial; do
 	elapsed=$(sed -n 's/.*elapsed: \([^,]*\),.*/\1/p' <<<"$last")
 	execs=$(sed -n 's/.*execs: \([0-9]*\) .*/\1/p' <<<"$last")
 	new=$(sed -n 's/.*new interesting: \([0-9]*\).*/\1/p' <<<"$last")
-	secs=$(seconds_of "$elapsed")
-	rate=$(awk -v e="$execs" -v s="$secs" 'BEGIN { printf "%d", (s > 0 ? e / s : 0) }')
-	if [ "$target" = FuzzTrivial ] && [ "${rate}" -gt "${trivial_rate:-0}" ]; then
-		trivial_rate=$rate
-	fi
+	rate=$(awk -v e="$execs" -v s="$(seconds_of "$elapsed")" 'BEGIN { printf "%d", (s > 0 ? e / s : 0) }')
 	echo "$target $execs $rate ${new:-0}" >>"$logs/rates.txt"
 	echo "   $last"
+}
+
+run=0
+fuzz_one FuzzTrivial "$trivial_seconds" $run
+for target in $targets; do
+	run=$((run + 1))
+	fuzz_one "$target" "$seconds" $run
+	fuzz_one FuzzTrivial "$trivial_seconds" $run
 done
-# The ratios, once both trivial runs are in.
-while read -r target execs rate new; do
-	ratio=$(awk -v r="$rate" -v t="$trivial_rate" 'BEGIN { printf "%.2f", (t > 0 ? r / t : 0) }')
-	printf '%-16s %12s %10s %8s %8s\n' "$target" "$execs" "$rate" "$new" "$ratio" >>"$table"
-done <"$logs/rates.txt"
+
+# Each target against the mean of the trivial runs before and after it.
+printf '%-16s %12s %10s %8s %10s %8s\n' target execs execs/s new trivial/s ratio >"$table"
+awk '
+	$1 == "FuzzTrivial" { t[++nt] = $3; next }
+	{ name[++n] = $1; execs[n] = $2; rate[n] = $3; new[n] = $4; after[n] = nt }
+	END {
+		for (i = 1; i <= n; i++) {
+			base = (t[after[i]] + t[after[i] + 1]) / 2
+			printf "%-16s %12d %10d %8d %10d %8.2f\n", name[i], execs[i], rate[i], new[i], base, (base > 0 ? rate[i] / base : 0)
+		}
+		for (i = 1; i <= nt; i++) trivial = trivial " " t[i]
+		print "FuzzTrivial runs (execs/s):" trivial
+	}' "$logs/rates.txt" >>"$table"
 echo
 echo "all targets passed (${seconds}s each, -parallel $parallel); average execs/s, new interesting inputs,"
-echo "and ratio to FuzzTrivial's better run ($trivial_rate execs/s):"
+echo "and ratio to the mean FuzzTrivial rate of the runs before and after each target:"
 cat "$table"
