@@ -13,8 +13,13 @@
 #
 # INSTRUMENT chooses what gets coverage instrumentation: "project" (the
 # default) instruments the module's packages except ./fuzz (the code under
-# test, not the checks and the model), "all" instruments every package,
-# as compile_native_go_fuzzer does in build.sh.
+# test, not the checks and the model) and except the packages listed in
+# PRESERVE (comma-separated import paths); "all" instruments every
+# package, as compile_native_go_fuzzer does in build.sh. For example, to
+# fuzz the session without steering into server/deflate, which FuzzInflate
+# fuzzes on its own:
+#
+#   PRESERVE=github.com/wsfuzz/wsfuzz/server/deflate .clusterfuzzlite/local.sh FuzzSession 60
 set -euo pipefail
 target=${1:-FuzzSession}
 seconds=${2:-60}
@@ -36,7 +41,7 @@ cd "$src"
 go get "github.com/AdamKorcz/go-118-fuzz-build/testing@$tool_version" >/dev/null 2>&1
 flags=()
 if [ "${INSTRUMENT:-project}" = project ]; then
-	flags=(-include 'github.com/wsfuzz/wsfuzz/*' -preserve github.com/wsfuzz/wsfuzz/fuzz)
+	flags=(-include 'github.com/wsfuzz/wsfuzz/*' -preserve "github.com/wsfuzz/wsfuzz/fuzz${PRESERVE:+,$PRESERVE}")
 fi
 echo "== go-118-fuzz-build ${flags[*]} -o $work/$target.a -func $target ./fuzz"
 go-118-fuzz-build "${flags[@]}" -o "$work/$target.a" -func "$target" ./fuzz
