@@ -17,7 +17,7 @@ import (
 
 // startServer serves cfg on a loopback port and shuts it down at the end
 // of the test.
-func startServer(t *testing.T, cfg Config) (*Server, string) {
+func startServer(t testing.TB, cfg Config) (*Server, string) {
 	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -39,12 +39,12 @@ func startServer(t *testing.T, cfg Config) (*Server, string) {
 
 // testClient is a raw TCP client speaking frames built by hand.
 type testClient struct {
-	t  *testing.T
+	t  testing.TB
 	nc net.Conn
 	br *bufio.Reader
 }
 
-func dial(t *testing.T, addr string) *testClient {
+func dial(t testing.TB, addr string) *testClient {
 	t.Helper()
 	nc, err := net.DialTimeout("tcp", addr, time.Second)
 	if err != nil {
@@ -57,7 +57,7 @@ func dial(t *testing.T, addr string) *testClient {
 
 // upgrade dials and completes the opening handshake, sending extra right
 // behind the request in the same write.
-func upgrade(t *testing.T, addr string, extra []byte) *testClient {
+func upgrade(t testing.TB, addr string, extra []byte) *testClient {
 	t.Helper()
 	c := dial(t, addr)
 	c.write(append([]byte(goodRequest), extra...))
