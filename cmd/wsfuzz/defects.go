@@ -3,15 +3,12 @@
 package main
 
 import (
-	"context"
 	"errors"
 	"flag"
 	"fmt"
 	"log"
 	"net"
 	"os"
-	"os/signal"
-	"syscall"
 	"time"
 
 	"github.com/wsfuzz/wsfuzz/corpus/replay/defect"
@@ -73,22 +70,7 @@ func runServeDefective(args []string) error {
 		ln.Close()
 		return err
 	}
-	srv := server.New(server.Config{})
 	logger := log.New(os.Stderr, "", log.LstdFlags|log.Lmicroseconds)
 	logger.Printf("defective reference server (%s) listening on ws://%s/", *names, ln.Addr())
-
-	stop := make(chan os.Signal, 1)
-	signal.Notify(stop, os.Interrupt, syscall.SIGTERM)
-	served := make(chan error, 1)
-	go func() { served <- srv.Serve(wrapped) }()
-	select {
-	case err := <-served:
-		return err
-	case <-stop:
-		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-		defer cancel()
-		srv.Shutdown(ctx)
-		<-served
-		return nil
-	}
+	return serveUntilSignal(server.New(server.Config{}), wrapped, 5*time.Second, logger)
 }

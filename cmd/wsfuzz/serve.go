@@ -93,11 +93,17 @@ func runServe(args []string) error {
 	if err != nil {
 		return err
 	}
-	srv := server.New(cfg)
 	logger.Printf("wsfuzz reference server listening on ws://%s/", ln.Addr())
+	return serveUntilSignal(server.New(cfg), ln, *shutdownTimeout, logger)
+}
 
+// serveUntilSignal serves ln until SIGINT or SIGTERM, then shuts the server
+// down gracefully: every client gets a close frame with 1001, and those
+// still open after timeout are dropped.
+func serveUntilSignal(srv *server.Server, ln net.Listener, timeout time.Duration, logger *log.Logger) error {
 	stop := make(chan os.Signal, 1)
 	signal.Notify(stop, os.Interrupt, syscall.SIGTERM)
+	defer signal.Stop(stop)
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve(ln) }()
 	select {
@@ -105,7 +111,7 @@ func runServe(args []string) error {
 		return err
 	case sig := <-stop:
 		logger.Printf("%v: closing %d connections with 1001", sig, srv.Active())
-		ctx, cancel := context.WithTimeout(context.Background(), *shutdownTimeout)
+		ctx, cancel := context.WithTimeout(context.Background(), timeout)
 		defer cancel()
 		if err := srv.Shutdown(ctx); err != nil {
 			logger.Printf("shutdown: %v; remaining connections dropped", err)
