@@ -16,7 +16,9 @@
 # messages, compression off; and 1 KiB and 64 KiB text with
 # permessage-deflate. Each cell runs for a fixed time (3 s, the first 0.5 s
 # left out as warm-up; --quick: 1 s and 0.2 s) or until a message cap,
-# whichever comes first. Everything stays on 127.0.0.1, every server started
+# whichever comes first. The whole set runs in 3 rounds (--quick: 1), every
+# server once per round, and the table shows the median of each figure, so
+# that a moment of load elsewhere on the machine does not decide a row. Everything stays on 127.0.0.1, every server started
 # here is stopped on exit.
 #
 # The load and the servers are pinned to separate halves of the CPUs.
@@ -24,7 +26,8 @@
 # Before each cell it waits (a bounded while) for other processes to go
 # quiet; cells where others still took CPU are marked in the table.
 #
-# Environment: BENCH_SERVERS="wsfuzz gorilla" runs a subset;
+# Environment: BENCH_SERVERS="wsfuzz gorilla" runs a subset; BENCH_ROUNDS=5
+# sets the rounds;
 # BENCH_DURATION / BENCH_WARMUP override the cell length (e.g. 5s / 1s);
 # BENCH_PIN=0 lets the load and the servers share all CPUs; BENCH_QUIET=0
 # skips the waits for a quiet machine, BENCH_QUIET_MAX=600 allows up to
@@ -78,9 +81,15 @@ trap 'exit 130' INT TERM
 if [ "$quick" = 1 ]; then
 	duration=${BENCH_DURATION:-1s}
 	warmup=${BENCH_WARMUP:-0.2s}
+	rounds=${BENCH_ROUNDS:-1}
 else
 	duration=${BENCH_DURATION:-3s}
 	warmup=${BENCH_WARMUP:-0.5s}
+	rounds=${BENCH_ROUNDS:-3}
+fi
+if ! [ "$rounds" -ge 1 ] 2>/dev/null; then
+	log "BENCH_ROUNDS must be a whole number of at least 1, not '$rounds'"
+	exit 2
 fi
 
 # Message caps per size, so no cell can run away in memory or time even on
@@ -214,7 +223,7 @@ servers=${BENCH_SERVERS:-wsfuzz gorilla gobwas gws coder}
 jsonl=$tmp/results.jsonl
 : >"$jsonl"
 total=0
-for name in $servers; do total=$((total + ${#rows_off[@]} + ${#rows_on[@]})); done
+for name in $servers; do total=$((total + rounds * (${#rows_off[@]} + ${#rows_on[@]}))); done
 n=0
 failed=0
 
@@ -247,48 +256,50 @@ wait_quiet() {
 }
 
 started=$(date +%s)
-for name in $servers; do
-	if [ "$name" = wsfuzz ] && [ "$ref_ok" != 1 ]; then
-		n=$((n + ${#rows_off[@]} + ${#rows_on[@]}))
-		continue
-	fi
-	for mode in off on; do
-		if [ "$name" = wsfuzz ] && [ "$mode" = on ] && [ "$ref_deflate" != 1 ]; then
-			n=$((n + ${#rows_on[@]}))
+for round in $(seq "$rounds"); do
+	for name in $servers; do
+		if [ "$name" = wsfuzz ] && [ "$ref_ok" != 1 ]; then
+			n=$((n + ${#rows_off[@]} + ${#rows_on[@]}))
 			continue
 		fi
-		if [ "$mode" = off ]; then rows=("${rows_off[@]}"); compress=false; else rows=("${rows_on[@]}"); compress=true; fi
-		port=$("$tool" port)
-		up=1
-		start_server "$name" "$mode" "$port" || up=0
-		for row in "${rows[@]}"; do
-			read -r conns size typ <<<"$row"
-			n=$((n + 1))
-			log "[$n/$total] $name: $conns conns x $size $typ, compression $mode ($(($(date +%s) - started))s elapsed)"
-			if [ "$up" = 1 ] && ! kill -0 "$server_pid" 2>/dev/null; then
-				log "$name exited; log: $(tail -n 3 "$tmp/logs/$name-$mode.log" | tr '\n' ' '); restarting it"
-				start_server "$name" "$mode" "$port" || up=0
-			fi
-			if [ "$up" != 1 ]; then
-				record_error "$name" "$conns" "$size" "$typ" "$compress" "server did not start"
-				failed=$((failed + 1))
+		for mode in off on; do
+			if [ "$name" = wsfuzz ] && [ "$mode" = on ] && [ "$ref_deflate" != 1 ]; then
+				n=$((n + ${#rows_on[@]}))
 				continue
 			fi
-			wait_quiet
-			args=(-url "ws://127.0.0.1:$port/" -conns "$conns" -size "$size" -duration "$duration"
-				-warmup "$warmup" -messages "$(cap_for "$size")" -label "$name" -server-pid "$server_pid" -json)
-			[ "$typ" = text ] && args+=(-text)
-			[ "$compress" = true ] && args+=(-compress)
-			out=$("${run_load[@]}" "$tmp/bin/load" "${args[@]}")
-			rc=$?
-			if [ -n "$out" ]; then
-				printf '%s\n' "$out" >>"$jsonl"
-			else
-				record_error "$name" "$conns" "$size" "$typ" "$compress" "load exited with status $rc and no result"
-			fi
-			[ "$rc" = 0 ] || failed=$((failed + 1))
+			if [ "$mode" = off ]; then rows=("${rows_off[@]}"); compress=false; else rows=("${rows_on[@]}"); compress=true; fi
+			port=$("$tool" port)
+			up=1
+			start_server "$name" "$mode" "$port" || up=0
+			for row in "${rows[@]}"; do
+				read -r conns size typ <<<"$row"
+				n=$((n + 1))
+				log "[$n/$total] round $round/$rounds, $name: $conns conns x $size $typ, compression $mode ($(($(date +%s) - started))s elapsed)"
+				if [ "$up" = 1 ] && ! kill -0 "$server_pid" 2>/dev/null; then
+					log "$name exited; log: $(tail -n 3 "$tmp/logs/$name-$mode.log" | tr '\n' ' '); restarting it"
+					start_server "$name" "$mode" "$port" || up=0
+				fi
+				if [ "$up" != 1 ]; then
+					record_error "$name" "$conns" "$size" "$typ" "$compress" "server did not start"
+					failed=$((failed + 1))
+					continue
+				fi
+				wait_quiet
+				args=(-url "ws://127.0.0.1:$port/" -conns "$conns" -size "$size" -duration "$duration"
+					-warmup "$warmup" -messages "$(cap_for "$size")" -label "$name" -server-pid "$server_pid" -json)
+				[ "$typ" = text ] && args+=(-text)
+				[ "$compress" = true ] && args+=(-compress)
+				out=$("${run_load[@]}" "$tmp/bin/load" "${args[@]}")
+				rc=$?
+				if [ -n "$out" ]; then
+					printf '%s\n' "$out" >>"$jsonl"
+				else
+					record_error "$name" "$conns" "$size" "$typ" "$compress" "load exited with status $rc and no result"
+				fi
+				[ "$rc" = 0 ] || failed=$((failed + 1))
+			done
+			stop_server
 		done
-		stop_server
 	done
 done
 
@@ -296,7 +307,7 @@ done
 {
 	echo "wsfuzz benchmark, $(date -u '+%Y-%m-%d %H:%M UTC'), commit $(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo unknown)$(git -C "$root" diff --quiet HEAD 2>/dev/null || echo ' (with local changes)')"
 	echo "cores: $(nproc), $(go version | sed 's/^go version //'), $(uname -sr); $pin_note"
-	echo "cells: $duration each ($warmup warm-up not counted) or a message cap (16 B and 1 KiB: 2M, 64 KiB: 200k, 1 MiB: 6k), whichever first; one message in flight per connection"
+	echo "cells: $duration each ($warmup warm-up not counted) or a message cap (16 B and 1 KiB: 2M, 64 KiB: 200k, 1 MiB: 6k), whichever first; one message in flight per connection; $rounds round(s), median shown"
 	echo "client: scripts/bench/load (gobwas/ws handshake, prebuilt masked frames, every echo compared byte for byte)"
 	if [ "$ref_ok" = 1 ]; then
 		echo "wsfuzz: serve ${ref_args[*]}; compression off: ${ref_off_args[*]:-(no flag; the client does not offer it)}"

@@ -35,7 +35,7 @@ func table(w io.Writer, file, ref string) error {
 	}
 	defer f.Close()
 
-	cells := map[rowKey]map[string]*result.Result{}
+	runs := map[rowKey]map[string][]*result.Result{}
 	var servers []string
 	sc := bufio.NewScanner(f)
 	sc.Buffer(make([]byte, 1<<20), 1<<20)
@@ -49,16 +49,28 @@ func table(w io.Writer, file, ref string) error {
 			return fmt.Errorf("%s: %w", file, err)
 		}
 		k := rowKey{r.Compress, r.Conns, r.Size, r.Type}
-		if cells[k] == nil {
-			cells[k] = map[string]*result.Result{}
+		if runs[k] == nil {
+			runs[k] = map[string][]*result.Result{}
 		}
-		cells[k][r.Server] = r
+		runs[k][r.Server] = append(runs[k][r.Server], r)
 		if !slices.Contains(servers, r.Server) {
 			servers = append(servers, r.Server)
 		}
 	}
 	if err := sc.Err(); err != nil {
 		return err
+	}
+	cells := map[rowKey]map[string]*result.Result{}
+	rounds, spreads := 0, []float64(nil)
+	for k, byServer := range runs {
+		cells[k] = map[string]*result.Result{}
+		for s, rs := range byServer {
+			cells[k][s] = median(rs)
+			rounds = max(rounds, len(rs))
+			if sp, ok := spread(rs); ok {
+				spreads = append(spreads, sp)
+			}
+		}
 	}
 	// The reference server comes first, whether or not it has results.
 	servers = slices.DeleteFunc(servers, func(s string) bool { return s == ref })
@@ -150,6 +162,11 @@ func table(w io.Writer, file, ref string) error {
 	fmt.Fprintf(w, "msg/s: echoed messages per second, all connections together; p50/p99: round trip, send to last byte of the echo.\n")
 	fmt.Fprintf(w, "%s / best peer: msg/s ratio to the fastest peer of the row (>1 is better), p99 ratio to the lowest peer p99 (<1 is better).\n", ref)
 	fmt.Fprintf(w, "pmd: permessage-deflate, no context takeover either way. n/a: not run; ERR: failed (see below).\n")
+	if rounds > 1 {
+		slices.Sort(spreads)
+		fmt.Fprintf(w, "Each cell ran in %d rounds (every server's cells once per round); shown is the median of each figure.\n", rounds)
+		fmt.Fprintf(w, "   Spread of msg/s between rounds, (max-min)/median, over all cells: median %.0f%%, max %.0f%%.\n", 100*spreads[len(spreads)/2], 100*spreads[len(spreads)-1])
+	}
 	if noisy {
 		slices.Sort(others)
 		fmt.Fprintf(w, "*: other processes (or the hypervisor) took more than %.2f of a core during that cell; it may read low.\n", noisyCPU)
@@ -159,6 +176,51 @@ func table(w io.Writer, file, ref string) error {
 		fmt.Fprintln(w, "ERR", n)
 	}
 	return nil
+}
+
+// median folds the runs of one cell into one result: a cell failed if
+// any of its runs failed (the first failure is kept); otherwise msg/s,
+// p50, p99 and the CPU figures are each the median over the runs (the
+// upper median for an even count), so that one run disturbed by the
+// machine does not decide the cell.
+func median(rs []*result.Result) *result.Result {
+	for _, r := range rs {
+		if !r.OK() {
+			return r
+		}
+	}
+	m := *rs[0]
+	of := func(get func(*result.Result) float64) float64 {
+		v := make([]float64, len(rs))
+		for i, r := range rs {
+			v[i] = get(r)
+		}
+		slices.Sort(v)
+		return v[len(v)/2]
+	}
+	m.Rate = of(func(r *result.Result) float64 { return r.Rate })
+	m.P50us = of(func(r *result.Result) float64 { return r.P50us })
+	m.P99us = of(func(r *result.Result) float64 { return r.P99us })
+	m.ClientCPU = of(func(r *result.Result) float64 { return r.ClientCPU })
+	m.ServerCPU = of(func(r *result.Result) float64 { return r.ServerCPU })
+	m.OtherCPU = of(func(r *result.Result) float64 { return r.OtherCPU })
+	return &m
+}
+
+// spread is (max-min)/median of msg/s over a cell's runs, when it has
+// more than one good run.
+func spread(rs []*result.Result) (float64, bool) {
+	if len(rs) < 2 {
+		return 0, false
+	}
+	lo, hi := rs[0].Rate, rs[0].Rate
+	for _, r := range rs {
+		if !r.OK() {
+			return 0, false
+		}
+		lo, hi = min(lo, r.Rate), max(hi, r.Rate)
+	}
+	return (hi - lo) / median(rs).Rate, true
 }
 
 func failure(r *result.Result) string {

@@ -1,0 +1,61 @@
+package main
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// TestTableMedianOfRounds: a cell measured in several rounds shows the
+// median of each figure, the ratio is taken between medians, and a
+// failed round makes the cell ERR.
+func TestTableMedianOfRounds(t *testing.T) {
+	lines := []string{
+		// wsfuzz: one disturbed round (50k) between two good ones.
+		`{"server":"wsfuzz","conns":64,"size":16,"type":"binary","compress":false,"messages":1,"msgs_per_s":120000,"p50_us":500,"p99_us":1000}`,
+		`{"server":"gobwas","conns":64,"size":16,"type":"binary","compress":false,"messages":1,"msgs_per_s":100000,"p50_us":400,"p99_us":2000}`,
+		`{"server":"wsfuzz","conns":64,"size":16,"type":"binary","compress":false,"messages":1,"msgs_per_s":50000,"p50_us":900,"p99_us":9000}`,
+		`{"server":"gobwas","conns":64,"size":16,"type":"binary","compress":false,"messages":1,"msgs_per_s":110000,"p50_us":450,"p99_us":2500}`,
+		`{"server":"wsfuzz","conns":64,"size":16,"type":"binary","compress":false,"messages":1,"msgs_per_s":130000,"p50_us":480,"p99_us":1100}`,
+		`{"server":"gobwas","conns":64,"size":16,"type":"binary","compress":false,"messages":1,"msgs_per_s":90000,"p50_us":420,"p99_us":2200}`,
+		// 1 KiB: gobwas failed one round.
+		`{"server":"wsfuzz","conns":64,"size":1024,"type":"binary","compress":false,"messages":1,"msgs_per_s":70000,"p50_us":500,"p99_us":1000}`,
+		`{"server":"gobwas","conns":64,"size":1024,"type":"binary","compress":false,"messages":1,"msgs_per_s":80000,"p50_us":500,"p99_us":1000}`,
+		`{"server":"gobwas","conns":64,"size":1024,"type":"binary","compress":false,"messages":1,"msgs_per_s":80000,"p50_us":500,"p99_us":1000,"mismatches":3}`,
+	}
+	file := filepath.Join(t.TempDir(), "results.jsonl")
+	if err := os.WriteFile(file, []byte(strings.Join(lines, "\n")+"\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	var out strings.Builder
+	if err := table(&out, file, "wsfuzz"); err != nil {
+		t.Fatal(err)
+	}
+	got := out.String()
+	row16 := lineWith(t, got, "64    16B")
+	// Medians: wsfuzz 120k, p50 500us, p99 1.1ms; gobwas 100k, 420us, 2.2ms.
+	for _, want := range []string{"120.0k", "500us", "1.1ms", "100.0k", "420us", "2.2ms", "1.20x gobwas", "0.50x gobwas"} {
+		if !strings.Contains(row16, want) {
+			t.Errorf("16 B row lacks %q:\n%s", want, row16)
+		}
+	}
+	row1k := lineWith(t, got, "64    1KiB")
+	if !strings.Contains(row1k, "ERR") || !strings.Contains(got, "3 echoes differed") {
+		t.Errorf("a failed round must make the cell ERR with its reason:\n%s", got)
+	}
+	if !strings.Contains(got, "ran in 3 rounds") {
+		t.Errorf("the footer must say how many rounds:\n%s", got)
+	}
+}
+
+func lineWith(t *testing.T, text, prefix string) string {
+	t.Helper()
+	for _, l := range strings.Split(text, "\n") {
+		if strings.HasPrefix(l, prefix) {
+			return l
+		}
+	}
+	t.Fatalf("no line starting with %q in:\n%s", prefix, text)
+	return ""
+}
