@@ -152,10 +152,10 @@ func Compile(c *corpus.Case) (*Plan, error) {
 		return fail(SkipClientReport, "the report is of a client tested by Autobahn's fuzzing server")
 	case len(c.Wire) == 0 || onlyDrops(c.Wire):
 		return fail(SkipNoWireLog, "the report has no wire log")
-	case len(c.Expected) == 0:
-		return fail(SkipSelfJudged, "the report has no expected events: the case judges itself in its own code (as the 9.* performance cases do)")
 	case offersCompression(c.HTTPRequest):
 		return fail(SkipCompression, "the case negotiates permessage-deflate, which replay does not do")
+	case len(c.Expected) == 0:
+		return fail(SkipSelfJudged, "the report has no expected events: the case judges itself in its own code (as the 9.* performance cases do)")
 	}
 	p := &Plan{Case: c, SuppressClose: suppressesClose(c.ID)}
 	p.Request = c.HTTPRequest

@@ -211,6 +211,7 @@ func TestCompileSkips(t *testing.T) {
 		kind string
 	}{
 		{"performance case", readCase(t, "9.1.1"), SkipSelfJudged},
+		{"compression case", readCase(t, "12.1.1"), SkipCompression},
 		{"cut payload", readCase(t, "1.1.6"), SkipCutPayload},
 		{"client report", mutate("2.9", func(c *corpus.Case) { c.FuzzerIsServer = true }), SkipClientReport},
 		{"no wire log", mutate("2.9", func(c *corpus.Case) { c.Wire = []corpus.Entry{{Kind: corpus.DroppedByPeer}} }), SkipNoWireLog},
