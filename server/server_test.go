@@ -127,7 +127,13 @@ func TestServerEchoAndClose(t *testing.T) {
 	if h, p := c.readFrame(); h.OpCode != wire.OpText || string(p) != "early" {
 		t.Fatalf("got %v %q", h.OpCode, p)
 	}
-	big := bytes.Repeat([]byte{7}, 1<<20)
+	// Long enough to be read through the large read buffers; every
+	// byte different from its neighbours, so a piece lost, repeated or
+	// taken from another read shows.
+	big := make([]byte, 1<<20+3)
+	for i := range big {
+		big[i] = byte(i * 7 / 3)
+	}
 	c.write(clientFrame(wire.OpBinary, true, 0, big))
 	if h, p := c.readFrame(); h.OpCode != wire.OpBinary || !bytes.Equal(p, big) {
 		t.Fatalf("1 MiB echo: got %v, %d bytes", h.OpCode, len(p))

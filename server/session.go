@@ -151,6 +151,16 @@ func (s *Session) Done() bool { return s.state == stateDone }
 // Err returns the protocol error that failed the connection, if any.
 func (s *Session) Err() error { return s.err }
 
+// Expecting returns how many payload bytes of the current frame have not
+// arrived yet (0 between frames). A shell can size its next read by it:
+// a long frame is read in larger pieces than headers and small messages.
+func (s *Session) Expecting() int64 {
+	if !s.inFrame {
+		return 0
+	}
+	return s.remaining
+}
+
 // Feed processes the next chunk of the client's stream and returns the bytes
 // to send and the events that happened. Both alias the session's buffers and
 // are valid until the next call. Input after the session is done is

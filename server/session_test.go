@@ -327,3 +327,31 @@ func TestSessionStreamsBinary(t *testing.T) {
 		t.Fatalf("events %v", events)
 	}
 }
+
+// TestSessionExpecting: the payload still to come of the current frame,
+// for the shell to size its reads by.
+func TestSessionExpecting(t *testing.T) {
+	s := NewSession(SessionConfig{})
+	if got := s.Expecting(); got != 0 {
+		t.Fatalf("before any frame: %d", got)
+	}
+	payload := make([]byte, 1000)
+	frame := clientFrame(wire.OpBinary, true, 0, payload)
+	hl := len(frame) - len(payload)
+	steps := []struct {
+		feed int
+		want int64
+	}{
+		{1, 0},             // half a header: no frame yet
+		{hl - 1 + 10, 990}, // header and 10 bytes of payload
+		{900, 90},          // more payload
+		{90, 0},            // the frame is complete
+	}
+	for _, st := range steps {
+		s.Feed(frame[:st.feed])
+		frame = frame[st.feed:]
+		if got := s.Expecting(); got != st.want {
+			t.Fatalf("after %d more bytes: Expecting() = %d, want %d", st.feed, got, st.want)
+		}
+	}
+}
