@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"fmt"
 	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -16,8 +17,13 @@ import (
 // down to what judging needs (expected and received events, the closing
 // fields and the close frames received). See testdata/README.md.
 func readVerdicts(t *testing.T) []*corpus.Case {
+	return readCasesJSONL(t, "testdata/verdicts.jsonl")
+}
+
+// readCasesJSONL reads a file of per-case JSON reports, one per line.
+func readCasesJSONL(t *testing.T, path string) []*corpus.Case {
 	t.Helper()
-	data, err := os.ReadFile("testdata/verdicts.jsonl")
+	data, err := os.ReadFile(path)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -25,7 +31,7 @@ func readVerdicts(t *testing.T) []*corpus.Case {
 	sc := bufio.NewScanner(bytes.NewReader(data))
 	sc.Buffer(nil, 1<<20)
 	for n := 1; sc.Scan(); n++ {
-		c, err := corpus.ParseJSON(sc.Bytes(), fmt.Sprintf("verdicts.jsonl:%d", n))
+		c, err := corpus.ParseJSON(sc.Bytes(), fmt.Sprintf("%s:%d", filepath.Base(path), n))
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -1,14 +1,10 @@
 package replay
 
 import (
-	"bufio"
-	"bytes"
 	"context"
 	"fmt"
-	"os"
 	"testing"
 
-	"github.com/wsfuzz/wsfuzz/corpus"
 )
 
 // serveNaive is a lax echo server like the one of testdata/naive-utf8.jsonl
@@ -50,20 +46,7 @@ func serveNaive(c *fakeConn) {
 // the connection, and, when the octet that breaks the UTF-8 and the end of
 // the message arrive together, fail it twice and drop TCP.
 func TestReplayNaiveServer(t *testing.T) {
-	data, err := os.ReadFile("testdata/naive-utf8.jsonl")
-	if err != nil {
-		t.Fatal(err)
-	}
-	var cases []*corpus.Case
-	sc := bufio.NewScanner(bytes.NewReader(data))
-	sc.Buffer(nil, 1<<20)
-	for n := 1; sc.Scan(); n++ {
-		c, err := corpus.ParseJSON(sc.Bytes(), fmt.Sprintf("naive-utf8.jsonl:%d", n))
-		if err != nil {
-			t.Fatal(err)
-		}
-		cases = append(cases, c)
-	}
+	cases := readCasesJSONL(t, "testdata/naive-utf8.jsonl")
 	url := startFake(t, serveNaive)
 	results := ReplayAll(context.Background(), cases, url, 4, regressionOptions)
 	replayed, failed := 0, 0
