@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"testing"
-
 )
 
 // serveNaive is a lax echo server like the one of testdata/naive-utf8.jsonl
