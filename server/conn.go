@@ -87,40 +87,60 @@ func (c *conn) serve() {
 		return
 	}
 	var (
-		sentClose bool
-		released  bool      // compression state given back while quiet
-		lastRead  = start   // when the client last sent something
-		lastSet   time.Time // when the read deadline was last moved
+		sentClose   bool
+		released    bool      // compression state given back while quiet
+		lastRead    = start   // when the client last sent something
+		lastSet     time.Time // when the read deadline was last moved
+		writeFailed bool
+		readBuf     []byte  // where the read in progress goes
+		large       *[]byte // a pooled large buffer, held while a long frame streams in
 	)
-	for !sess.Done() {
-		now := time.Now()
-		// Move the read deadline at most every 100 ms, so the hot path
-		// does not touch the timer on every read.
-		if !sentClose && now.Sub(lastSet) > 100*time.Millisecond {
-			wait := cfg.IdleTimeout
-			if res.Codec != nil && !released {
-				wait = min(wait, quietAfter)
-			}
-			lastSet = now
-			c.setReadDeadline(lastRead.Add(wait))
-		}
-		rb, large := buf, (*[]byte)(nil)
-		if sess.Expecting() > int64(len(buf)) {
-			large = largeReadBuffers.Get().(*[]byte)
-			rb = *large
-		}
-		n, err := c.nc.Read(rb)
-		if n > 0 {
-			lastRead, released = time.Now(), false
-			if !c.write(sess, rb[:n]) {
-				return
-			}
-		}
+	defer func() {
 		if large != nil {
-			largeReadBuffers.Put(large) // the session copied what it keeps
+			largeReadBuffers.Put(large)
+		}
+	}()
+	pump := readPump{
+		buffer: func() []byte {
+			// Move the read deadline at most every 100 ms, so the hot
+			// path does not touch the timer on every read.
+			if now := time.Now(); !sentClose && now.Sub(lastSet) > 100*time.Millisecond {
+				wait := cfg.IdleTimeout
+				if res.Codec != nil && !released {
+					wait = min(wait, quietAfter)
+				}
+				lastSet = now
+				c.setReadDeadline(lastRead.Add(wait))
+			}
+			readBuf = buf
+			if sess.Expecting() > int64(len(buf)) {
+				if large == nil {
+					large = largeReadBuffers.Get().(*[]byte)
+				}
+				readBuf = *large
+			}
+			return readBuf
+		},
+		got: func(n int) bool {
+			lastRead, released = time.Now(), false
+			if !c.write(sess, readBuf[:n]) {
+				writeFailed = true
+				return false
+			}
+			if large != nil {
+				largeReadBuffers.Put(large) // the session copied what it keeps
+				large = nil
+			}
+			return !sess.Done()
+		},
+	}
+	for !sess.Done() {
+		err := pump.pumpReads(c.nc)
+		if writeFailed {
+			return
 		}
 		if err == nil {
-			continue
+			continue // the session is done
 		}
 		if !errors.Is(err, os.ErrDeadlineExceeded) {
 			c.logf("dropped by client after %v: %v", time.Since(start).Round(time.Millisecond), err)

@@ -1,0 +1,30 @@
+package server
+
+import "net"
+
+// readPump reads a connection in a loop and hands every read to a handler.
+//
+// buffer is called before each read and returns where the read goes; got
+// is called with the number of bytes read into that buffer and reports
+// whether to keep reading. pumpReads (socket_pump.go) returns nil when got
+// stops it, and otherwise the read error: io.EOF when the client closed, an error that
+// is os.ErrDeadlineExceeded under errors.Is when a read deadline passed.
+type readPump struct {
+	buffer func() []byte
+	got    func(n int) bool
+}
+
+// pumpWithConnRead is the portable pump: net.Conn.Read in a loop. It is
+// what pumpReads falls back to for a connection that is not a system-call
+// socket (net.Pipe in tests) and on systems without socket_pump.go.
+func (p readPump) pumpWithConnRead(nc net.Conn) error {
+	for {
+		n, err := nc.Read(p.buffer())
+		if n > 0 && !p.got(n) {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+	}
+}
