@@ -40,6 +40,9 @@ type conn struct {
 	// writeSet is when the write deadline was last moved: it moves at most
 	// every 100 ms, not on every write.
 	writeSet time.Time
+
+	// held is output emit holds back until the next read (held_output.go).
+	held *[]byte
 }
 
 // goAway asks the connection to close with 1001 and wakes its read.
@@ -99,6 +102,7 @@ func (c *conn) serve() {
 		if large != nil {
 			largeReadBuffers.Put(large)
 		}
+		c.releaseHeld()
 	}()
 	pump := readPump{
 		buffer: func() []byte {
@@ -123,7 +127,8 @@ func (c *conn) serve() {
 		},
 		got: func(n int) bool {
 			lastRead, released = time.Now(), false
-			if !c.write(sess, readBuf[:n]) {
+			out, _, _ := sess.Feed(readBuf[:n])
+			if !c.emit(out, n == len(readBuf) && !sess.Done()) {
 				writeFailed = true
 				return false
 			}
@@ -133,10 +138,14 @@ func (c *conn) serve() {
 			}
 			return !sess.Done()
 		},
+		beforeWait: func() bool {
+			writeFailed = !c.flushHeld()
+			return !writeFailed
+		},
 	}
 	for !sess.Done() {
 		err := pump.pumpReads(c.nc)
-		if writeFailed {
+		if writeFailed || !c.flushHeld() {
 			return
 		}
 		if err == nil {

@@ -31,24 +31,35 @@ func tcpPair(t *testing.T) (server, client net.Conn) {
 	return server, client
 }
 
-// echoPump answers every read with the bytes read, the way the connection
-// loop uses the pump.
+// echoPump echoes what it reads the way the connection loop does: the
+// bytes of a read that filled the buffer are held back until the pump is
+// about to wait, so a pump that waits without calling beforeWait leaves
+// the client without its echo.
 func echoPump(nc net.Conn, bufSize int) readPump {
 	buf := make([]byte, bufSize)
+	var held []byte
+	flush := func() bool {
+		_, err := nc.Write(held)
+		held = held[:0]
+		return err == nil
+	}
 	return readPump{
 		buffer: func() []byte { return buf },
 		got: func(n int) bool {
-			_, err := nc.Write(buf[:n])
-			return err == nil
+			held = append(held, buf[:n]...)
+			return n == len(buf) || flush()
 		},
+		beforeWait: flush,
 	}
 }
 
 // TestReadPumpLosesNoWakeUp plays a request-reply exchange through the
 // pump: the client waits for each echo before sending the next message, so
 // almost every read is short and the pump waits before its next read. A
-// lost "readable" notice leaves the client waiting for an echo that never
-// comes; the deadline turns that into a failure instead of a hang.
+// lost "readable" notice, or a wait without beforeWait (messages of a
+// multiple of the buffer size end with a full read and then an empty one),
+// leaves the client waiting for an echo that never comes; the deadline
+// turns that into a failure instead of a hang.
 func TestReadPumpLosesNoWakeUp(t *testing.T) {
 	for _, bufSize := range []int{7, 4096} {
 		srv, cl := tcpPair(t)
@@ -92,8 +103,9 @@ func TestReadPumpDeadline(t *testing.T) {
 	var got []byte
 	buf := make([]byte, 64)
 	p := readPump{
-		buffer: func() []byte { return buf },
-		got:    func(n int) bool { got = append(got, buf[:n]...); return len(got) < 3 },
+		buffer:     func() []byte { return buf },
+		got:        func(n int) bool { got = append(got, buf[:n]...); return len(got) < 3 },
+		beforeWait: func() bool { return true },
 	}
 	err := p.pumpReads(srv)
 	if !errors.Is(err, os.ErrDeadlineExceeded) {

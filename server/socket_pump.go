@@ -45,7 +45,7 @@ func (p readPump) pumpReads(nc net.Conn) error {
 			case err == syscall.EINTR:
 				continue
 			case err == syscall.EAGAIN:
-				return false // wait until readable
+				return !p.beforeWait() // then wait until readable
 			case err != nil:
 				readErr = &net.OpError{Op: "read", Net: "tcp", Source: nc.LocalAddr(), Addr: nc.RemoteAddr(), Err: os.NewSyscallError("read", err)}
 				return true
@@ -55,7 +55,7 @@ func (p readPump) pumpReads(nc net.Conn) error {
 			case !p.got(n):
 				return true
 			case n < len(b):
-				return false // drained: wait before the next read
+				return !p.beforeWait() // drained: wait before the next read
 			}
 		}
 	}); err != nil {
