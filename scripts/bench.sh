@@ -5,21 +5,23 @@
 #
 # Builds the reference server (./cmd/wsfuzz) and, from the nested module in
 # scripts/bench, an echo server for each peer (gorilla/websocket, gobwas/ws,
-# lxzan/gws, coder/websocket) and the load generator. Then, one server at a
-# time, one process per compression mode, on a free 127.0.0.1 port, it runs
-# the same loads against each and prints one table: msg/s and p50/p99
-# round-trip latency per server, and the reference server's ratio to the
-# best peer. The table also goes to scripts/bench/results/latest.txt, the
-# raw JSON lines to scripts/bench/results/latest.jsonl.
+# lxzan/gws, coder/websocket) and the load generator. Then it runs the same
+# loads against each, row by row: the servers of a row one after another
+# (the first one turning from row to row), each cell in a fresh server
+# process on a free 127.0.0.1 port, so that a slow minute of the machine
+# falls on every server of a row alike. It prints one table: msg/s and
+# p50/p99 round-trip latency per server, and the reference server's ratio
+# to the best peer. The table also goes to scripts/bench/results/latest.txt,
+# the raw JSON lines to scripts/bench/results/latest.jsonl.
 #
 # Loads: 1, 64 and 1000 connections x 16 B, 1 KiB, 64 KiB and 1 MiB binary
 # messages, compression off; and 1 KiB and 64 KiB text with
 # permessage-deflate. Each cell runs for a fixed time (3 s, the first 0.5 s
 # left out as warm-up; --quick: 1 s and 0.2 s) or until a message cap,
-# whichever comes first. The whole set runs in 3 rounds (--quick: 1), every
-# server once per round, and the table shows the median of each figure, so
-# that a moment of load elsewhere on the machine does not decide a row. Everything stays on 127.0.0.1, every server started
-# here is stopped on exit.
+# whichever comes first. The whole set runs in 3 rounds (--quick: 1), and
+# the table shows the median of each figure, so that a moment of load
+# elsewhere on the machine does not decide a row. Everything stays on
+# 127.0.0.1; every server started here is stopped on exit.
 #
 # The load and the servers are pinned to separate halves of the CPUs.
 #
@@ -255,50 +257,55 @@ wait_quiet() {
 	fi
 }
 
+# run_cell NAME MODE CONNS SIZE TYPE: one cell, in a server process of its
+# own (started on a free port, stopped after), so that no cell inherits
+# another's heap or connections.
+run_cell() {
+	local name=$1 mode=$2 conns=$3 size=$4 typ=$5 compress=false port out rc
+	[ "$mode" = on ] && compress=true
+	port=$("$tool" port)
+	if ! start_server "$name" "$mode" "$port"; then
+		record_error "$name" "$conns" "$size" "$typ" "$compress" "server did not start"
+		failed=$((failed + 1))
+		return
+	fi
+	wait_quiet
+	local args=(-url "ws://127.0.0.1:$port/" -conns "$conns" -size "$size" -duration "$duration"
+		-warmup "$warmup" -messages "$(cap_for "$size")" -label "$name" -server-pid "$server_pid" -json)
+	[ "$typ" = text ] && args+=(-text)
+	[ "$compress" = true ] && args+=(-compress)
+	out=$("${run_load[@]}" "$tmp/bin/load" "${args[@]}")
+	rc=$?
+	if [ -n "$out" ]; then
+		printf '%s\n' "$out" >>"$jsonl"
+	else
+		record_error "$name" "$conns" "$size" "$typ" "$compress" "load exited with status $rc and no result"
+	fi
+	[ "$rc" = 0 ] || failed=$((failed + 1))
+	stop_server
+}
+
+# Row by row: the servers of a row run one after another, so a slow minute
+# of the machine falls on all of them alike rather than on one server's
+# whole column. Which server goes first turns with every row and round.
+read -r -a server_list <<<"$servers"
 started=$(date +%s)
+row_no=0
 for round in $(seq "$rounds"); do
-	for name in $servers; do
-		if [ "$name" = wsfuzz ] && [ "$ref_ok" != 1 ]; then
-			n=$((n + ${#rows_off[@]} + ${#rows_on[@]}))
-			continue
-		fi
-		for mode in off on; do
-			if [ "$name" = wsfuzz ] && [ "$mode" = on ] && [ "$ref_deflate" != 1 ]; then
-				n=$((n + ${#rows_on[@]}))
-				continue
-			fi
-			if [ "$mode" = off ]; then rows=("${rows_off[@]}"); compress=false; else rows=("${rows_on[@]}"); compress=true; fi
-			port=$("$tool" port)
-			up=1
-			start_server "$name" "$mode" "$port" || up=0
-			for row in "${rows[@]}"; do
-				read -r conns size typ <<<"$row"
+	for mode in off on; do
+		if [ "$mode" = off ]; then rows=("${rows_off[@]}"); else rows=("${rows_on[@]}"); fi
+		for row in "${rows[@]}"; do
+			read -r conns size typ <<<"$row"
+			row_no=$((row_no + 1))
+			for i in "${!server_list[@]}"; do
+				name=${server_list[$(((i + row_no) % ${#server_list[@]}))]}
 				n=$((n + 1))
-				log "[$n/$total] round $round/$rounds, $name: $conns conns x $size $typ, compression $mode ($(($(date +%s) - started))s elapsed)"
-				if [ "$up" = 1 ] && ! kill -0 "$server_pid" 2>/dev/null; then
-					log "$name exited; log: $(tail -n 3 "$tmp/logs/$name-$mode.log" | tr '\n' ' '); restarting it"
-					start_server "$name" "$mode" "$port" || up=0
-				fi
-				if [ "$up" != 1 ]; then
-					record_error "$name" "$conns" "$size" "$typ" "$compress" "server did not start"
-					failed=$((failed + 1))
+				if [ "$name" = wsfuzz ] && { [ "$ref_ok" != 1 ] || { [ "$mode" = on ] && [ "$ref_deflate" != 1 ]; }; }; then
 					continue
 				fi
-				wait_quiet
-				args=(-url "ws://127.0.0.1:$port/" -conns "$conns" -size "$size" -duration "$duration"
-					-warmup "$warmup" -messages "$(cap_for "$size")" -label "$name" -server-pid "$server_pid" -json)
-				[ "$typ" = text ] && args+=(-text)
-				[ "$compress" = true ] && args+=(-compress)
-				out=$("${run_load[@]}" "$tmp/bin/load" "${args[@]}")
-				rc=$?
-				if [ -n "$out" ]; then
-					printf '%s\n' "$out" >>"$jsonl"
-				else
-					record_error "$name" "$conns" "$size" "$typ" "$compress" "load exited with status $rc and no result"
-				fi
-				[ "$rc" = 0 ] || failed=$((failed + 1))
+				log "[$n/$total] round $round/$rounds, $name: $conns conns x $size $typ, compression $mode ($(($(date +%s) - started))s elapsed)"
+				run_cell "$name" "$mode" "$conns" "$size" "$typ"
 			done
-			stop_server
 		done
 	done
 done

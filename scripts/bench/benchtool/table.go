@@ -99,15 +99,15 @@ func table(w io.Writer, file, ref string) error {
 		head1 += " | " + center(s, span)
 		head2 += " | " + fmt.Sprintf("%*s %*s %*s", cellW, "msg/s", cellW, "p50", cellW, "p99")
 	}
-	head1 += " | " + center(ref+" / best peer", 2*12+1)
-	head2 += " | " + fmt.Sprintf("%-12s %-12s", "msg/s", "p99")
+	head1 += " | " + center(ref+" / best peer", 14+1+12)
+	head2 += " | " + fmt.Sprintf("%-14s %-12s", "msg/s", "p99")
 	fmt.Fprintln(w, strings.TrimRight(head1, " "))
 	fmt.Fprintln(w, strings.TrimRight(head2, " "))
 	fmt.Fprintln(w, strings.Repeat("-", len(head2)))
 
 	var notes []string
 	var others []float64
-	noisy := false
+	noisy, clientBound := false, false
 	for _, k := range rows {
 		pmd := "off"
 		if k.compress {
@@ -154,8 +154,12 @@ func table(w io.Writer, file, ref string) error {
 		if me := cells[k][ref]; me != nil && me.OK() && bestRate != nil {
 			rr = fmt.Sprintf("%.2fx %s", me.Rate/bestRate.Rate, bestRateName)
 			rp = fmt.Sprintf("%.2fx %s", me.P99us/bestP99.P99us, bestP99Name)
+			if me.ClientBound() && bestRate.ClientBound() {
+				rr += " c"
+				clientBound = true
+			}
 		}
-		line += " | " + fmt.Sprintf("%-12s %-12s", rr, rp)
+		line += " | " + fmt.Sprintf("%-14s %-12s", rr, rp)
 		fmt.Fprintln(w, strings.TrimRight(line, " "))
 	}
 	fmt.Fprintln(w)
@@ -166,6 +170,10 @@ func table(w io.Writer, file, ref string) error {
 		slices.Sort(spreads)
 		fmt.Fprintf(w, "Each cell ran in %d rounds (every server's cells once per round); shown is the median of each figure.\n", rounds)
 		fmt.Fprintf(w, "   Spread of msg/s between rounds, (max-min)/median, over all cells: median %.0f%%, max %.0f%%.\n", 100*spreads[len(spreads)/2], 100*spreads[len(spreads)-1])
+	}
+	if clientBound {
+		fmt.Fprintf(w, "c: the load generator used 90%% or more of its core(s) against both %s and that peer: the row is bounded by the client\n", ref)
+		fmt.Fprintf(w, "   as much as by the servers, and the two differ by less than the client can tell apart.\n")
 	}
 	if noisy {
 		slices.Sort(others)
@@ -202,6 +210,7 @@ func median(rs []*result.Result) *result.Result {
 	m.P50us = of(func(r *result.Result) float64 { return r.P50us })
 	m.P99us = of(func(r *result.Result) float64 { return r.P99us })
 	m.ClientCPU = of(func(r *result.Result) float64 { return r.ClientCPU })
+	m.ClientCores = slices.MaxFunc(rs, func(a, b *result.Result) int { return cmp.Compare(a.ClientCores, b.ClientCores) }).ClientCores
 	m.ServerCPU = of(func(r *result.Result) float64 { return r.ServerCPU })
 	m.OtherCPU = of(func(r *result.Result) float64 { return r.OtherCPU })
 	return &m

@@ -59,3 +59,38 @@ func lineWith(t *testing.T, text, prefix string) string {
 	t.Fatalf("no line starting with %q in:\n%s", prefix, text)
 	return ""
 }
+
+// TestTableMarksClientBoundRows: a row where the load generator used 90%
+// or more of its cores against both the reference and the best peer gets
+// "c" after its ratio and the footer that explains it; a row where the
+// client had room against either of them does not.
+func TestTableMarksClientBoundRows(t *testing.T) {
+	lines := []string{
+		`{"server":"wsfuzz","conns":64,"size":16,"type":"binary","compress":false,"messages":1,"msgs_per_s":97000,"p50_us":500,"p99_us":1000,"client_cpu":0.99,"client_cores":1}`,
+		`{"server":"gws","conns":64,"size":16,"type":"binary","compress":false,"messages":1,"msgs_per_s":100000,"p50_us":500,"p99_us":1000,"client_cpu":0.97,"client_cores":1}`,
+		`{"server":"wsfuzz","conns":1,"size":16,"type":"binary","compress":false,"messages":1,"msgs_per_s":9000,"p50_us":50,"p99_us":100,"client_cpu":0.99,"client_cores":1}`,
+		`{"server":"gws","conns":1,"size":16,"type":"binary","compress":false,"messages":1,"msgs_per_s":10000,"p50_us":50,"p99_us":100,"client_cpu":0.60,"client_cores":1}`,
+		`{"server":"wsfuzz","conns":64,"size":1024,"type":"binary","compress":false,"messages":1,"msgs_per_s":9000,"p50_us":50,"p99_us":100,"client_cpu":1.5,"client_cores":2}`,
+		`{"server":"gws","conns":64,"size":1024,"type":"binary","compress":false,"messages":1,"msgs_per_s":10000,"p50_us":50,"p99_us":100,"client_cpu":1.9,"client_cores":2}`,
+	}
+	file := filepath.Join(t.TempDir(), "results.jsonl")
+	if err := os.WriteFile(file, []byte(strings.Join(lines, "\n")+"\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	var out strings.Builder
+	if err := table(&out, file, "wsfuzz"); err != nil {
+		t.Fatal(err)
+	}
+	got := out.String()
+	if row := lineWith(t, got, "64    16B"); !strings.Contains(row, "0.97x gws c") {
+		t.Errorf("client-bound row not marked:\n%s", row)
+	}
+	for _, prefix := range []string{"1     16B", "64    1KiB"} {
+		if row := lineWith(t, got, prefix); strings.Contains(row, "gws c") {
+			t.Errorf("row with room in the client marked client-bound:\n%s", row)
+		}
+	}
+	if !strings.Contains(got, "c: the load generator used 90%") {
+		t.Errorf("footer lacks the explanation of c:\n%s", got)
+	}
+}

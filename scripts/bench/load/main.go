@@ -28,6 +28,7 @@ import (
 	"math"
 	"net/url"
 	"os"
+	"runtime"
 	"slices"
 	"sync"
 	"sync/atomic"
@@ -175,6 +176,7 @@ func run(res *result.Result, target string, size int, text, deflate bool, durati
 	cpu1 := cpustat.Take(serverPid)
 	if wall := cpu1.At.Sub(cpu0.At); wall > 0 {
 		res.ClientCPU = (cpu1.Self - cpu0.Self).Seconds() / wall.Seconds()
+		res.ClientCores = runtime.GOMAXPROCS(0)
 		if cpu0.OK && cpu1.OK && serverPid > 0 {
 			res.ServerCPU = (cpu1.Server - cpu0.Server).Seconds() / wall.Seconds()
 			other := (cpu1.Machine - cpu0.Machine) - (cpu1.Server - cpu0.Server) - (cpu1.Self - cpu0.Self)

@@ -23,11 +23,21 @@ type Result struct {
 	// second): by the load generator, by the server (when its pid was
 	// given), and by everything else on the machine, steal included.
 	ClientCPU float64 `json:"client_cpu"`
-	ServerCPU float64 `json:"server_cpu,omitempty"`
-	OtherCPU  float64 `json:"other_cpu,omitempty"`
+	// ClientCores is how many cores the load generator could use
+	// (GOMAXPROCS, which follows its CPU affinity).
+	ClientCores int     `json:"client_cores,omitempty"`
+	ServerCPU   float64 `json:"server_cpu,omitempty"`
+	OtherCPU    float64 `json:"other_cpu,omitempty"`
 }
 
 // OK reports whether the run completed with every echo correct.
 func (r *Result) OK() bool {
 	return r.Error == "" && r.Mismatches == 0 && r.Failed == 0 && r.Messages > 0
+}
+
+// ClientBound reports whether the load generator used nearly all the cores
+// it had (90% or more): the rate then says as much about the client as
+// about the server.
+func (r *Result) ClientBound() bool {
+	return r.ClientCores > 0 && r.ClientCPU >= 0.9*float64(r.ClientCores)
 }
