@@ -6,5 +6,9 @@
 // events that happened. It has no sockets, goroutines or clocks, so fuzz
 // targets and properties drive it in memory. Handshake answers the opening
 // handshake the same way. Server is the thin network shell around both: it
-// reads, feeds, writes, and enforces timeouts and connection limits.
+// reads, feeds, writes, and enforces timeouts and connection limits. Its
+// read loop (read_pump.go, socket_pump.go) waits for the socket after a
+// short read instead of trying another read, and the echo of a message
+// read in several pieces goes out in one write (held_output.go): two
+// system calls per small message, as few as the protocol allows.
 package server
