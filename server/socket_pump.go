@@ -13,7 +13,7 @@ import (
 //
 // net.Conn.Read always tries the read system call first and waits for the
 // socket only when that call finds nothing. In an echo loop the read after
-// a short read almost always finds nothing, because the client is waiting
+// a short read usually finds nothing, because the client is waiting
 // for the echo: three system calls per small message (read, write, the
 // empty read) where two suffice. This pump waits for the socket after a
 // short read and reads only once it is readable.
