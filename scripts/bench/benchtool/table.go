@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"math"
 	"os"
 	"slices"
 	"strings"
@@ -152,8 +153,10 @@ func table(w io.Writer, file, ref string) error {
 		}
 		rr, rp := "n/a", "n/a"
 		if me := cells[k][ref]; me != nil && me.OK() && bestRate != nil {
-			rr = fmt.Sprintf("%.2fx %s", me.Rate/bestRate.Rate, bestRateName)
-			rp = fmt.Sprintf("%.2fx %s", me.P99us/bestP99.P99us, bestP99Name)
+			rate := func(r *result.Result) float64 { return r.Rate }
+			p99 := func(r *result.Result) float64 { return r.P99us }
+			rr = fmt.Sprintf("%.2fx %s", pairedRatio(runs[k][ref], runs[k][bestRateName], rate), bestRateName)
+			rp = fmt.Sprintf("%.2fx %s", pairedRatio(runs[k][ref], runs[k][bestP99Name], p99), bestP99Name)
 			if me.ClientBound() && bestRate.ClientBound() {
 				rr += " c"
 				clientBound = true
@@ -165,6 +168,9 @@ func table(w io.Writer, file, ref string) error {
 	fmt.Fprintln(w)
 	fmt.Fprintf(w, "msg/s: echoed messages per second, all connections together; p50/p99: round trip, send to last byte of the echo.\n")
 	fmt.Fprintf(w, "%s / best peer: msg/s ratio to the fastest peer of the row (>1 is better), p99 ratio to the lowest peer p99 (<1 is better).\n", ref)
+	if rounds > 1 {
+		fmt.Fprintf(w, "   Ratios are paired: the median over rounds of the ratio between the two servers' runs of the same round, which ran seconds apart.\n")
+	}
 	fmt.Fprintf(w, "pmd: permessage-deflate, no context takeover either way. n/a: not run; ERR: failed (see below).\n")
 	if rounds > 1 {
 		slices.Sort(spreads)
@@ -214,6 +220,26 @@ func median(rs []*result.Result) *result.Result {
 	m.ServerCPU = of(func(r *result.Result) float64 { return r.ServerCPU })
 	m.OtherCPU = of(func(r *result.Result) float64 { return r.OtherCPU })
 	return &m
+}
+
+// pairedRatio is the median over rounds of a figure of the reference's
+// run divided by the same figure of the peer's run in the same round (the
+// i-th run of each, in the order they ran), over the rounds where both
+// runs succeeded. The cells of a row run seconds apart, so each round's
+// ratio cancels the machine's drift between rounds, which moved whole
+// rounds by a third; with one round it is the plain ratio.
+func pairedRatio(ref, peer []*result.Result, figure func(*result.Result) float64) float64 {
+	var ratios []float64
+	for i := range min(len(ref), len(peer)) {
+		if ref[i].OK() && peer[i].OK() && figure(peer[i]) > 0 {
+			ratios = append(ratios, figure(ref[i])/figure(peer[i]))
+		}
+	}
+	if len(ratios) == 0 {
+		return math.NaN()
+	}
+	slices.Sort(ratios)
+	return ratios[len(ratios)/2]
 }
 
 // spread is (max-min)/median of msg/s over a cell's runs, when it has

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -92,5 +93,30 @@ func TestTableMarksClientBoundRows(t *testing.T) {
 	}
 	if !strings.Contains(got, "c: the load generator used 90%") {
 		t.Errorf("footer lacks the explanation of c:\n%s", got)
+	}
+}
+
+// TestTableRatiosArePaired: with the machine drifting between rounds, the
+// ratio is the median of the per-round ratios, not the ratio of the
+// medians (here 120k / 110k = 1.09 would hide that the reference was
+// behind the peer in two rounds of three).
+func TestTableRatiosArePaired(t *testing.T) {
+	var lines []string
+	for _, round := range [][2]int{{100, 105}, {150, 155}, {120, 110}} {
+		lines = append(lines,
+			fmt.Sprintf(`{"server":"wsfuzz","conns":64,"size":16,"type":"binary","compress":false,"messages":1,"msgs_per_s":%d000,"p50_us":500,"p99_us":1000}`, round[0]),
+			fmt.Sprintf(`{"server":"gws","conns":64,"size":16,"type":"binary","compress":false,"messages":1,"msgs_per_s":%d000,"p50_us":500,"p99_us":1000}`, round[1]))
+	}
+	file := filepath.Join(t.TempDir(), "results.jsonl")
+	if err := os.WriteFile(file, []byte(strings.Join(lines, "\n")+"\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	var out strings.Builder
+	if err := table(&out, file, "wsfuzz"); err != nil {
+		t.Fatal(err)
+	}
+	// Per-round ratios 0.952, 0.968, 1.091: median 0.97.
+	if row := lineWith(t, out.String(), "64    16B"); !strings.Contains(row, "0.97x gws") {
+		t.Errorf("want the paired ratio 0.97x gws:\n%s", row)
 	}
 }
