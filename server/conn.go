@@ -130,7 +130,7 @@ func (c *conn) serve() {
 			lastRead, released = time.Now(), false
 			longReads = n > len(buf)/2
 			out, _, _ := sess.Feed(readBuf[:n])
-			if !c.emit(out, n == len(readBuf) && !sess.Done()) {
+			if !c.emit(out, (n == len(readBuf) || sess.Expecting() > 0) && !sess.Done()) {
 				writeFailed = true
 				return false
 			}
@@ -144,6 +144,9 @@ func (c *conn) serve() {
 			if large != nil { // not held while the client is quiet
 				largeReadBuffers.Put(large)
 				large = nil
+			}
+			if sess.Expecting() > 0 && c.holding() {
+				return true // the rest of the frame is on its way
 			}
 			writeFailed = !c.flushHeld()
 			return !writeFailed

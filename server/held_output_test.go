@@ -48,18 +48,35 @@ func TestEmitHoldsOutputOfFullReads(t *testing.T) {
 
 	rec.writes = nil
 	chunk := bytes.Repeat([]byte{'x'}, 64<<10)
-	for range 10 {
+	for range 40 {
 		c.emit(chunk, true)
 	}
 	c.flushHeld()
 	total := 0
 	for _, w := range rec.writes {
-		if len(w) > maxHeldOutput+len(chunk) {
+		if len(w) > maxHeldOutput {
 			t.Fatalf("a write of %d bytes: more than maxHeldOutput was held", len(w))
 		}
 		total += len(w)
 	}
-	if total != 10*len(chunk) || len(rec.writes) < 10*len(chunk)/(maxHeldOutput+len(chunk)) {
-		t.Fatalf("%d writes, %d bytes in all; want %d bytes", len(rec.writes), total, 10*len(chunk))
+	if total != 40*len(chunk) || len(rec.writes) < 40*len(chunk)/maxHeldOutput {
+		t.Fatalf("%d writes, %d bytes in all; want %d bytes", len(rec.writes), total, 40*len(chunk))
+	}
+	if n := len(c.srv.held.free); n != int(c.srv.held.made.Load()) {
+		t.Fatalf("%d of %d buffers back on the free list after every flush", n, c.srv.held.made.Load())
+	}
+
+	// With every buffer in use nothing is held.
+	rec.writes = nil
+	var taken []*[]byte
+	for b := c.srv.held.get(); b != nil; b = c.srv.held.get() {
+		taken = append(taken, b)
+	}
+	if len(taken) != heldBuffersPerServer {
+		t.Fatalf("got %d buffers, want %d", len(taken), heldBuffersPerServer)
+	}
+	c.emit([]byte("no buffer free"), true)
+	if len(rec.writes) != 1 {
+		t.Fatalf("with no buffer free: %d writes, want the output written at once", len(rec.writes))
 	}
 }

@@ -24,6 +24,7 @@ type Server struct {
 	wg        sync.WaitGroup
 	active    atomic.Int64
 	nextID    atomic.Uint64
+	held      *heldBuffers // for output its connections hold back (held_output.go)
 }
 
 // New returns a server with cfg's zero fields set to the defaults.
@@ -32,6 +33,7 @@ func New(cfg Config) *Server {
 		cfg:       cfg.withDefaults(),
 		listeners: make(map[net.Listener]struct{}),
 		conns:     make(map[*conn]struct{}),
+		held:      newHeldBuffers(),
 	}
 }
 
