@@ -105,18 +105,23 @@ func (c *conn) serve() {
 		}
 		c.releaseHeld()
 	}()
+	// moveReadDeadline moves the read deadline at most every 100 ms, so
+	// the hot path does not touch the timer on every read. It runs before
+	// every read, and before the pump starts: a pump started with a
+	// deadline that has passed ends before its first read.
+	moveReadDeadline := func() {
+		if now := time.Now(); !sentClose && now.Sub(lastSet) > 100*time.Millisecond {
+			wait := cfg.IdleTimeout
+			if res.Codec != nil && !released {
+				wait = min(wait, quietAfter)
+			}
+			lastSet = now
+			c.setReadDeadline(lastRead.Add(wait))
+		}
+	}
 	pump := readPump{
 		buffer: func() []byte {
-			// Move the read deadline at most every 100 ms, so the hot
-			// path does not touch the timer on every read.
-			if now := time.Now(); !sentClose && now.Sub(lastSet) > 100*time.Millisecond {
-				wait := cfg.IdleTimeout
-				if res.Codec != nil && !released {
-					wait = min(wait, quietAfter)
-				}
-				lastSet = now
-				c.setReadDeadline(lastRead.Add(wait))
-			}
+			moveReadDeadline()
 			readBuf = buf
 			if longReads || sess.Expecting() > int64(len(buf)) {
 				if large == nil {
@@ -153,6 +158,7 @@ func (c *conn) serve() {
 		},
 	}
 	for !sess.Done() {
+		moveReadDeadline()
 		err := pump.pumpReads(c.nc)
 		if writeFailed || !c.flushHeld() {
 			return

@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/wsfuzz/wsfuzz/server/deflate"
 	"github.com/wsfuzz/wsfuzz/server/wire"
 )
 
@@ -224,5 +225,30 @@ func TestServerMaxConnections(t *testing.T) {
 	resp, err := http.ReadResponse(c.br, nil)
 	if err != nil || resp.StatusCode != http.StatusServiceUnavailable {
 		t.Fatalf("second connection: %v %v, want 503", resp, err)
+	}
+}
+
+// TestQuietCompressedConnectionKeepsEchoing: a connection with compression
+// that stays quiet past quietAfter lets its compression state go, and the
+// next message must still be read and echoed. (A read deadline that had
+// passed was once never moved again: the connection spun without reading
+// until the idle timeout.)
+func TestQuietCompressedConnectionKeepsEchoing(t *testing.T) {
+	_, addr := startServer(t, Config{Negotiate: Deflate(deflate.Preferences{}), IdleTimeout: 10 * time.Second})
+	c := dial(t, addr)
+	c.write([]byte(request("", "Sec-WebSocket-Extensions: permessage-deflate")))
+	resp, err := http.ReadResponse(c.br, nil)
+	if err != nil || resp.StatusCode != http.StatusSwitchingProtocols || resp.Header.Get("Sec-WebSocket-Extensions") == "" {
+		t.Fatalf("handshake: %v %v", resp, err)
+	}
+	for i, pause := range []time.Duration{0, quietAfter + 300*time.Millisecond, quietAfter + 300*time.Millisecond} {
+		time.Sleep(pause)
+		c.nc.SetDeadline(time.Now().Add(2 * time.Second))
+		msg := []byte{'m', byte('0' + i)}
+		c.write(clientFrame(wire.OpBinary, true, 0, msg))
+		h, payload := c.readFrame()
+		if h.OpCode != wire.OpBinary || !bytes.Equal(payload, msg) {
+			t.Fatalf("message %d after %v quiet: echo %v %q", i, pause, h.OpCode, payload)
+		}
 	}
 }
