@@ -25,15 +25,7 @@ func TestTableMedianOfRounds(t *testing.T) {
 		`{"server":"gobwas","conns":64,"size":1024,"type":"binary","compress":false,"messages":1,"msgs_per_s":80000,"p50_us":500,"p99_us":1000}`,
 		`{"server":"gobwas","conns":64,"size":1024,"type":"binary","compress":false,"messages":1,"msgs_per_s":80000,"p50_us":500,"p99_us":1000,"mismatches":3}`,
 	}
-	file := filepath.Join(t.TempDir(), "results.jsonl")
-	if err := os.WriteFile(file, []byte(strings.Join(lines, "\n")+"\n"), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	var out strings.Builder
-	if err := table(&out, file, "wsfuzz"); err != nil {
-		t.Fatal(err)
-	}
-	got := out.String()
+	got := renderTable(t, lines)
 	row16 := lineWith(t, got, "64    16B")
 	// Medians: wsfuzz 120k, p50 500us, p99 1.1ms; gobwas 100k, 420us, 2.2ms.
 	for _, want := range []string{"120.0k", "500us", "1.1ms", "100.0k", "420us", "2.2ms", "1.20x gobwas", "0.50x gobwas"} {
@@ -48,6 +40,21 @@ func TestTableMedianOfRounds(t *testing.T) {
 	if !strings.Contains(got, "ran in 3 rounds") {
 		t.Errorf("the footer must say how many rounds:\n%s", got)
 	}
+}
+
+// renderTable writes the JSON lines to a file and returns the table of it
+// with wsfuzz as the reference.
+func renderTable(t *testing.T, lines []string) string {
+	t.Helper()
+	file := filepath.Join(t.TempDir(), "results.jsonl")
+	if err := os.WriteFile(file, []byte(strings.Join(lines, "\n")+"\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	var out strings.Builder
+	if err := table(&out, file, "wsfuzz"); err != nil {
+		t.Fatal(err)
+	}
+	return out.String()
 }
 
 func lineWith(t *testing.T, text, prefix string) string {
@@ -74,15 +81,7 @@ func TestTableMarksClientBoundRows(t *testing.T) {
 		`{"server":"wsfuzz","conns":64,"size":1024,"type":"binary","compress":false,"messages":1,"msgs_per_s":9000,"p50_us":50,"p99_us":100,"client_cpu":1.5,"client_cores":2}`,
 		`{"server":"gws","conns":64,"size":1024,"type":"binary","compress":false,"messages":1,"msgs_per_s":10000,"p50_us":50,"p99_us":100,"client_cpu":1.9,"client_cores":2}`,
 	}
-	file := filepath.Join(t.TempDir(), "results.jsonl")
-	if err := os.WriteFile(file, []byte(strings.Join(lines, "\n")+"\n"), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	var out strings.Builder
-	if err := table(&out, file, "wsfuzz"); err != nil {
-		t.Fatal(err)
-	}
-	got := out.String()
+	got := renderTable(t, lines)
 	if row := lineWith(t, got, "64    16B"); !strings.Contains(row, "0.97x gws c") {
 		t.Errorf("client-bound row not marked:\n%s", row)
 	}
@@ -107,16 +106,9 @@ func TestTableRatiosArePaired(t *testing.T) {
 			fmt.Sprintf(`{"server":"wsfuzz","conns":64,"size":16,"type":"binary","compress":false,"messages":1,"msgs_per_s":%d000,"p50_us":500,"p99_us":1000}`, round[0]),
 			fmt.Sprintf(`{"server":"gws","conns":64,"size":16,"type":"binary","compress":false,"messages":1,"msgs_per_s":%d000,"p50_us":500,"p99_us":1000}`, round[1]))
 	}
-	file := filepath.Join(t.TempDir(), "results.jsonl")
-	if err := os.WriteFile(file, []byte(strings.Join(lines, "\n")+"\n"), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	var out strings.Builder
-	if err := table(&out, file, "wsfuzz"); err != nil {
-		t.Fatal(err)
-	}
+	out := renderTable(t, lines)
 	// Per-round ratios 0.952, 0.968, 1.091: median 0.97.
-	if row := lineWith(t, out.String(), "64    16B"); !strings.Contains(row, "0.97x gws") {
+	if row := lineWith(t, out, "64    16B"); !strings.Contains(row, "0.97x gws") {
 		t.Errorf("want the paired ratio 0.97x gws:\n%s", row)
 	}
 }
