@@ -26,26 +26,23 @@
 // is XORed in, so the 0x80 class is an error where it disagrees.
 // Blocks of 128 ASCII bytes are skipped after one test.
 
+// The three lookup tables are 16 bytes, copied into both 128-bit lanes
+// when loaded (VPSHUFB looks up within each lane).
+
 // firstHigh: error classes by the high nibble of the previous byte.
 DATA firstHigh<>+0(SB)/8, $0x0202020202020202
 DATA firstHigh<>+8(SB)/8, $0x4915012180808080
-DATA firstHigh<>+16(SB)/8, $0x0202020202020202
-DATA firstHigh<>+24(SB)/8, $0x4915012180808080
-GLOBL firstHigh<>(SB), RODATA|NOPTR, $32
+GLOBL firstHigh<>(SB), RODATA|NOPTR, $16
 
 // firstLow: error classes by the low nibble of the previous byte.
 DATA firstLow<>+0(SB)/8, $0xcbcbcb8b8383a3e7
 DATA firstLow<>+8(SB)/8, $0xcbcbdbcbcbcbcbcb
-DATA firstLow<>+16(SB)/8, $0xcbcbcb8b8383a3e7
-DATA firstLow<>+24(SB)/8, $0xcbcbdbcbcbcbcbcb
-GLOBL firstLow<>(SB), RODATA|NOPTR, $32
+GLOBL firstLow<>(SB), RODATA|NOPTR, $16
 
 // secondHigh: error classes by the high nibble of the byte itself.
 DATA secondHigh<>+0(SB)/8, $0x0101010101010101
 DATA secondHigh<>+8(SB)/8, $0x01010101babaaee6
-DATA secondHigh<>+16(SB)/8, $0x0101010101010101
-DATA secondHigh<>+24(SB)/8, $0x01010101babaaee6
-GLOBL secondHigh<>(SB), RODATA|NOPTR, $32
+GLOBL secondHigh<>(SB), RODATA|NOPTR, $16
 
 // incompleteMax: a block whose last three bytes exceed these (a leading
 // byte in the last byte, a 3- or 4-byte one in the one before, a 4-byte
@@ -102,9 +99,9 @@ TEXT ·validAVX2(SB), NOSPLIT, $0-33
 	MOVQ p_len+8(FP), CX
 	MOVQ tail+24(FP), DX
 
-	VMOVDQU firstHigh<>(SB), Y14
-	VMOVDQU firstLow<>(SB), Y13
-	VMOVDQU secondHigh<>(SB), Y12
+	VBROADCASTI128 firstHigh<>(SB), Y14
+	VBROADCASTI128 firstLow<>(SB), Y13
+	VBROADCASTI128 secondHigh<>(SB), Y12
 	VMOVDQU incompleteMax<>(SB), Y9
 	MOVL    $0x0f, AX
 	MOVQ    AX, X15
