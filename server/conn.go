@@ -99,10 +99,17 @@ func (c *conn) serve() {
 		large       *[]byte // a pooled large buffer, held during a long read
 		longReads   bool    // the previous read filled more than half of buf
 	)
-	defer func() {
+	// releaseLarge gives the large buffer back. It is kept from one read
+	// to the next while reads follow at once, and given back before the
+	// connection waits for the client.
+	releaseLarge := func() {
 		if large != nil {
 			largeReadBuffers.Put(large)
+			large = nil
 		}
+	}
+	defer func() {
+		releaseLarge()
 		c.releaseHeld()
 	}()
 	// moveReadDeadline moves the read deadline at most every 100 ms, so
@@ -139,17 +146,10 @@ func (c *conn) serve() {
 				writeFailed = true
 				return false
 			}
-			if large != nil {
-				largeReadBuffers.Put(large) // the session copied what it keeps
-				large = nil
-			}
 			return !sess.Done()
 		},
 		beforeWait: func() bool {
-			if large != nil { // not held while the client is quiet
-				largeReadBuffers.Put(large)
-				large = nil
-			}
+			releaseLarge()
 			if sess.Expecting() > 0 && c.holding() {
 				return true // the rest of the frame is on its way
 			}
