@@ -2,6 +2,7 @@
 # Compare the reference echo server with peer Go WebSocket libraries.
 #
 #   scripts/bench.sh [--quick]
+#   scripts/bench.sh --autobahn [CASES]
 #
 # Builds the reference server (./cmd/wsfuzz) and, from the nested module in
 # scripts/bench, an echo server for each peer (gorilla/websocket, gobwas/ws,
@@ -28,6 +29,14 @@
 # Before each cell it waits (a bounded while) for other processes to go
 # quiet; cells where others still took CPU are marked in the table.
 #
+# --autobahn runs Autobahn|Testsuite's fuzzing client (scripts/autobahn.sh:
+# a local wstest, or its Docker image) against every server instead, cases
+# CASES (default 9.*, the performance section), in the same rotating order
+# and rounds, and prints per section the sum of the case durations, the
+# median over rounds, and the reference server's total over the best
+# peer's, paired by round. With Docker the suite is not pinned to the load
+# CPUs. The reports stay in scripts/bench/results/autobahn/.
+#
 # Environment: BENCH_SERVERS="wsfuzz gorilla" runs a subset; BENCH_ROUNDS=5
 # sets the rounds;
 # BENCH_DURATION / BENCH_WARMUP override the cell length (e.g. 5s / 1s);
@@ -37,18 +46,28 @@
 set -uo pipefail
 
 quick=0
-for arg in "$@"; do
-	case "$arg" in
+autobahn=0
+autobahn_cases=9.*
+while [ $# -gt 0 ]; do
+	case "$1" in
 	--quick) quick=1 ;;
+	--autobahn)
+		autobahn=1
+		if [ $# -gt 1 ] && [ "${2#-}" = "$2" ]; then
+			autobahn_cases=$2
+			shift
+		fi
+		;;
 	-h | --help)
 		sed -n '2,/^set /p' "$0" | sed -e '$d' -e 's/^# \{0,1\}//'
 		exit 0
 		;;
 	*)
-		echo "usage: $0 [--quick]" >&2
+		echo "usage: $0 [--quick] | --autobahn [CASES]" >&2
 		exit 2
 		;;
 	esac
+	shift
 done
 
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -285,6 +304,65 @@ run_cell() {
 	stop_server
 }
 
+# header prints the first lines of a report: when, what, on which machine.
+header() {
+	echo "$1, $(date -u '+%Y-%m-%d %H:%M UTC'), commit $(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo unknown)$(git -C "$root" diff --quiet HEAD 2>/dev/null || echo ' (with local changes)')"
+	echo "cores: $(nproc), $(go version | sed 's/^go version //'), $(uname -sr); $pin_note"
+}
+
+# ---- Autobahn durations (--autobahn) ------------------------------------------
+# Each server in turn, the first one turning from round to round, a fresh
+# server process for every run of the suite.
+if [ "$autobahn" = 1 ]; then
+	read -r -a server_list <<<"$servers"
+	abdir=$results/autobahn
+	rm -rf "$abdir"
+	mkdir -p "$abdir"
+	total=$((rounds * ${#server_list[@]}))
+	started=$(date +%s)
+	for round in $(seq "$rounds"); do
+		for i in "${!server_list[@]}"; do
+			name=${server_list[$(((i + round) % ${#server_list[@]}))]}
+			n=$((n + 1))
+			[ "$name" = wsfuzz ] && [ "$ref_ok" != 1 ] && continue
+			log "[$n/$total] round $round/$rounds, $name: Autobahn $autobahn_cases ($(($(date +%s) - started))s elapsed)"
+			port=$("$tool" port)
+			if ! start_server "$name" off "$port"; then
+				failed=$((failed + 1))
+				continue
+			fi
+			wait_quiet
+			suite_log=$tmp/logs/autobahn-$round-$name.log
+			"${run_load[@]}" "$root/scripts/autobahn.sh" -n -c "$autobahn_cases" -a "$name" \
+				-o "$abdir/round-$round/$name" "ws://127.0.0.1:$port/" >"$suite_log" 2>&1
+			rc=$?
+			stop_server
+			case $rc in
+			0) ;;
+			1) failed=$((failed + 1)) ;; # listed under the table
+			*)
+				log "the suite did not run against $name: $(tail -n 3 "$suite_log" | tr '\n' ' ')"
+				exit 1
+				;;
+			esac
+		done
+	done
+	{
+		header "wsfuzz Autobahn durations"
+		wstest=${WSTEST:-wstest}
+		runner=${AUTOBAHN:-$(if command -v "${wstest%% *}" >/dev/null 2>&1; then echo wstest; else echo docker; fi)}
+		echo "suite: scripts/autobahn.sh -c '$autobahn_cases' ($runner), one server at a time"
+		echo "wsfuzz: serve ${ref_args[*]} ${ref_off_args[*]}"
+		echo
+		"$tool" durations "$abdir" wsfuzz
+	} >"$tmp/autobahn.txt" || exit 1
+	cp "$tmp/autobahn.txt" "$results/autobahn.txt"
+	cat "$tmp/autobahn.txt"
+	log "done in $(($(date +%s) - started))s; table in ${results#"$root"/}/autobahn.txt, reports in ${abdir#"$root"/}"
+	[ "$failed" = 0 ] || exit 1
+	exit 0
+fi
+
 # Row by row: the servers of a row run one after another, so a slow minute
 # of the machine falls on all of them alike rather than on one server's
 # whole column. Which server goes first turns with every row and round.
@@ -312,8 +390,7 @@ done
 
 # ---- table -----------------------------------------------------------------
 {
-	echo "wsfuzz benchmark, $(date -u '+%Y-%m-%d %H:%M UTC'), commit $(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo unknown)$(git -C "$root" diff --quiet HEAD 2>/dev/null || echo ' (with local changes)')"
-	echo "cores: $(nproc), $(go version | sed 's/^go version //'), $(uname -sr); $pin_note"
+	header "wsfuzz benchmark"
 	echo "cells: $duration each ($warmup warm-up not counted) or a message cap (16 B and 1 KiB: 2M, 64 KiB: 200k, 1 MiB: 6k), whichever first; one message in flight per connection; $rounds round(s), median shown"
 	echo "client: scripts/bench/load (gobwas/ws handshake, prebuilt masked frames, every echo compared byte for byte)"
 	if [ "$ref_ok" = 1 ]; then

@@ -6,6 +6,9 @@
 //	benchtool table FILE [REF]       print the comparison table of the
 //	                                 JSON lines in FILE (from load -json);
 //	                                 REF names the reference server column
+//	benchtool durations DIR [REF]    print the Autobahn durations table of
+//	                                 the reports in DIR/round-N/SERVER/
+//	                                 (from bench.sh --autobahn)
 //	benchtool split-cpus             print the allowed CPUs as two taskset
 //	                                 lists, one for the load, one for servers
 //	benchtool quiet MAXWAIT          wait (at most MAXWAIT) until other
@@ -60,6 +63,15 @@ func main() {
 			ref = os.Args[3]
 		}
 		err = table(os.Stdout, os.Args[2], ref)
+	case "durations":
+		if len(os.Args) < 3 {
+			usage()
+		}
+		ref := "wsfuzz"
+		if len(os.Args) > 3 {
+			ref = os.Args[3]
+		}
+		err = durations(os.Stdout, os.Args[2], ref)
 	default:
 		usage()
 	}
@@ -70,7 +82,7 @@ func main() {
 }
 
 func usage() {
-	fmt.Fprintln(os.Stderr, "usage: benchtool port | wait ADDR [TIMEOUT] | table FILE [REF] | split-cpus | quiet MAXWAIT")
+	fmt.Fprintln(os.Stderr, "usage: benchtool port | wait ADDR [TIMEOUT] | table FILE [REF] | durations DIR [REF] | split-cpus | quiet MAXWAIT")
 	os.Exit(2)
 }
 

@@ -209,8 +209,7 @@ func median(rs []*result.Result) *result.Result {
 		for i, r := range rs {
 			v[i] = get(r)
 		}
-		slices.Sort(v)
-		return v[len(v)/2]
+		return upperMedian(v)
 	}
 	m.Rate = of(func(r *result.Result) float64 { return r.Rate })
 	m.P50us = of(func(r *result.Result) float64 { return r.P50us })
@@ -238,8 +237,14 @@ func pairedRatio(ref, peer []*result.Result, figure func(*result.Result) float64
 	if len(ratios) == 0 {
 		return math.NaN()
 	}
-	slices.Sort(ratios)
-	return ratios[len(ratios)/2]
+	return upperMedian(ratios)
+}
+
+// upperMedian sorts v and returns its median, the upper one of the two
+// middle values when len(v) is even.
+func upperMedian(v []float64) float64 {
+	slices.Sort(v)
+	return v[len(v)/2]
 }
 
 // spread is (max-min)/median of msg/s over a cell's runs, when it has
