@@ -32,9 +32,9 @@
 # --autobahn runs Autobahn|Testsuite's fuzzing client (scripts/autobahn.sh:
 # a local wstest, or its Docker image) against every server instead, cases
 # CASES (default 9.*, the performance section), in the same rotating order
-# and rounds, and prints per section the sum of the case durations, the
-# median over rounds, and the reference server's total over the best
-# peer's, paired by round. With Docker the suite is not pinned to the load
+# and rounds, and prints per section the sum of the case durations (the
+# median over rounds) and the reference server's ratio to the best peer,
+# paired by round. With Docker the suite is not pinned to the load
 # CPUs. The reports stay in scripts/bench/results/autobahn/.
 #
 # Environment: BENCH_SERVERS="wsfuzz gorilla" runs a subset; BENCH_ROUNDS=5
