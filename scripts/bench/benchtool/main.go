@@ -54,7 +54,7 @@ func main() {
 			}
 		}
 		err = waitTCP(os.Args[2], timeout)
-	case "table":
+	case "table", "durations":
 		if len(os.Args) < 3 {
 			usage()
 		}
@@ -62,16 +62,11 @@ func main() {
 		if len(os.Args) > 3 {
 			ref = os.Args[3]
 		}
-		err = table(os.Stdout, os.Args[2], ref)
-	case "durations":
-		if len(os.Args) < 3 {
-			usage()
+		show := table
+		if os.Args[1] == "durations" {
+			show = durations
 		}
-		ref := "wsfuzz"
-		if len(os.Args) > 3 {
-			ref = os.Args[3]
-		}
-		err = durations(os.Stdout, os.Args[2], ref)
+		err = show(os.Stdout, os.Args[2], ref)
 	default:
 		usage()
 	}
