@@ -349,9 +349,8 @@ if [ "$autobahn" = 1 ]; then
 	done
 	{
 		header "wsfuzz Autobahn durations"
-		wstest=${WSTEST:-wstest}
-		runner=${AUTOBAHN:-$(if command -v "${wstest%% *}" >/dev/null 2>&1; then echo wstest; else echo docker; fi)}
-		echo "suite: scripts/autobahn.sh -c '$autobahn_cases' ($runner), one server at a time"
+		# autobahn.sh names the suite it ran in its first line: "== SUITE against URL".
+		echo "suite: $(sed -n '1s/^== \(.*\) against .*/\1/p' "$suite_log"), cases $autobahn_cases, one server at a time"
 		echo "wsfuzz: serve ${ref_args[*]} ${ref_off_args[*]}"
 		echo
 		"$tool" durations "$abdir" wsfuzz

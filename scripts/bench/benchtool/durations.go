@@ -234,8 +234,5 @@ func pairedSecondsRatio(ref, peer []suiteRun, sec string) float64 {
 			ratios = append(ratios, r.seconds(sec)/p)
 		}
 	}
-	if len(ratios) == 0 {
-		return math.NaN()
-	}
 	return upperMedian(ratios)
 }

@@ -234,15 +234,15 @@ func pairedRatio(ref, peer []*result.Result, figure func(*result.Result) float64
 			ratios = append(ratios, figure(ref[i])/figure(peer[i]))
 		}
 	}
-	if len(ratios) == 0 {
-		return math.NaN()
-	}
 	return upperMedian(ratios)
 }
 
 // upperMedian sorts v and returns its median, the upper one of the two
-// middle values when len(v) is even.
+// middle values when len(v) is even, and NaN when v is empty.
 func upperMedian(v []float64) float64 {
+	if len(v) == 0 {
+		return math.NaN()
+	}
 	slices.Sort(v)
 	return v[len(v)/2]
 }
