@@ -44,6 +44,9 @@ func (b *budget) take(n int) bool {
 // Octets the fuzzing peer sent outside any frame entry (raw writes) are
 // recognised by not agreeing, and pass through as they are.
 func complete(c *Case) {
+	if c.SuiteVersion == "" {
+		c.SuiteVersion = suiteVersion(c.HTTPRequest, c.HTTPResponse)
+	}
 	reqKind, respKind := TxOctets, RxOctets
 	if c.FuzzerIsServer {
 		reqKind, respKind = RxOctets, TxOctets

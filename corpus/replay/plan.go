@@ -83,6 +83,7 @@ const (
 	SkipClientReport = "a report of a client under test"
 	SkipNoWireLog    = "no wire log"
 	SkipSelfJudged   = "the case judges itself (no expected events)"
+	SkipExpectedCut  = "the report cut the expected events"
 	SkipCompression  = "permessage-deflate"
 	SkipCutPayload   = "a sent frame was cut in the report and cannot be rebuilt"
 	SkipLoggingOff   = "wire logging was switched off"
@@ -154,6 +155,8 @@ func Compile(c *corpus.Case) (*Plan, error) {
 		return fail(SkipNoWireLog, "the report has no wire log")
 	case offersCompression(c.HTTPRequest):
 		return fail(SkipCompression, "the case negotiates permessage-deflate, which replay does not do")
+	case c.ExpectedCut:
+		return fail(SkipExpectedCut, "the report shows only the first 1,000 characters of the expected events, so what the case expects is not known")
 	case len(c.Expected) == 0:
 		return fail(SkipSelfJudged, "the report has no expected events: the case judges itself in its own code (as the 9.* performance cases do)")
 	}
