@@ -368,24 +368,45 @@ func chunk(data []byte, f *corpus.Frame) []Chunk {
 }
 
 // closeCodeOf returns the code a close frame's octets carry, and whether
-// they carry one.
+// they carry one. The payload length may use any of the three forms: a
+// case that sends an oversized close payload (7.3.6) still sends a code.
 func closeCodeOf(wire []byte) (int, bool) {
 	if len(wire) < 2 {
 		return 0, false
 	}
-	n := int(wire[1] & 0x7f)
-	hl := 2
+	n, hl := uint64(wire[1]&0x7f), 2
+	switch n {
+	case 126:
+		if len(wire) < 4 {
+			return 0, false
+		}
+		n, hl = uint64(wire[2])<<8|uint64(wire[3]), 4
+	case 127:
+		if len(wire) < 10 {
+			return 0, false
+		}
+		n = 0
+		for _, b := range wire[2:10] {
+			n = n<<8 | uint64(b)
+		}
+		hl = 10
+	}
 	masked := wire[1]&0x80 != 0
+	var key []byte
 	if masked {
+		if len(wire) < hl+4 {
+			return 0, false
+		}
+		key = wire[hl : hl+4]
 		hl += 4
 	}
-	if n < 2 || n > 125 || len(wire) < hl+2 {
+	if n < 2 || len(wire) < hl+2 {
 		return 0, false
 	}
 	b0, b1 := wire[hl], wire[hl+1]
 	if masked {
-		b0 ^= wire[2]
-		b1 ^= wire[3]
+		b0 ^= key[0]
+		b1 ^= key[1]
 	}
 	return int(b0)<<8 | int(b1), true
 }
