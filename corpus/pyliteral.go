@@ -22,8 +22,8 @@ import (
 
 // pyDialect says whether unprefixed string literals on a case page are
 // byte strings (Python 2): when the page names a suite version (only the
-// Python 2 releases send one) or shows a u'' literal, and it shows no b''
-// literal.
+// Python 2 releases send one) or shows a literal with the u prefix, and
+// it shows none with the b prefix.
 func pyDialect(suiteVersion string, literals ...string) (plainIsBytes bool) {
 	unicodePrefix, bytesPrefix := false, false
 	for _, s := range literals {
