@@ -20,8 +20,9 @@ import (
 //     fail the connection with 1002; 0.7.5 dropped 1012 and 1013 (7.9.6 sent
 //     1014 from then on) and 0.8.1 dropped 1014. The codes are registered
 //     with IANA (Service Restart, Try Again Later, Bad Gateway), so a
-//     server may accept them; the later rule is that of the valid codes of
-//     7.7.*: the server answers with 1000 or the code itself.
+//     server may accept them, answering with 1000 or the code itself as for
+//     the valid codes of 7.7.*, or refuse them with 1002 as RFC 6455 alone
+//     would have it.
 //   - Closed by the wrong endpoint (the invalid UTF-8 cases of 6.*). Until
 //     0.5.6 a case whose connection the fuzzing client closed first, because
 //     the server never noticed the invalid UTF-8, kept an OK behaviour when
@@ -44,10 +45,10 @@ func applyRuleChanges(c *corpus.Case, ec corpus.ExpectedClose, o *Observed, byEv
 	switch {
 	case strings.HasPrefix(c.ID, "7.9.") && registeredCodes[sentCloseCode(c)] != "" && !slices.Contains(ec.CloseCode, sentCloseCode(c)):
 		code := sentCloseCode(c)
-		today = registeredCodeVerdict(code, o, byEvents)
+		today = registeredCodeVerdict(code, o, byEvents, v)
 		why = fmt.Sprintf("%s takes close code %d for invalid and expects the server to fail the connection with 1002; "+
 			"%d is registered with IANA (%s), and later versions of the suite no longer test it as invalid (1012 and 1013 since 0.7.5, 1014 since 0.8.1): "+
-			"by their rule for valid codes, an answer with 1000 or %d, the case is %s/%s",
+			"a server may accept it (answer 1000 or %d) or refuse it (1002), and by that rule the case is %s/%s",
 			suiteName(c), code, code, registeredCodes[code], code, today[0], today[1])
 	case beforeWrongEndpointRule(c) && invalidUTF8Cases[c.ID] && ec.ClosedByMe != o.Closing.ClosedByMe && v.Behavior != Failed:
 		today = [2]string{Failed, v.BehaviorClose}
@@ -62,15 +63,19 @@ func applyRuleChanges(c *corpus.Case, ec corpus.ExpectedClose, o *Observed, byEv
 }
 
 // registeredCodeVerdict judges a run of a 7.9.* case that sent one of the
-// registered codes by the rule of 7.7.*: the server answers with 1000 or
-// the code itself (the code as it was on the wire; Autobahn's own client
-// does not know 1014), a close frame with another code is WRONG CODE and
-// fails the case, no close frame at all is UNCLEAN.
-func registeredCodeVerdict(code int, o *Observed, byEvents string) [2]string {
-	switch {
-	case !o.CloseReceived:
-		return [2]string{byEvents, Unclean}
-	case !o.ServerCloseHasCode, o.ServerCloseCode == 1000, o.ServerCloseCode == code:
+// registered codes as a later suite would: the server may accept the code
+// (answer with 1000 or the code itself) or refuse it (1002); another code
+// is WRONG CODE and fails the case. The code counts as it was on the wire:
+// Autobahn's own client does not know 1014 and fails the connection on
+// it, which says nothing of the server. What the old verdict held against
+// the run besides the code (a server that did not drop TCP, say) stands.
+func registeredCodeVerdict(code int, o *Observed, byEvents string, v *Verdict) [2]string {
+	clientRefused := o.ServerCloseHasCode && o.ServerCloseCode != o.Closing.RemoteCloseCode
+	if v.BehaviorClose != WrongCode && !clientRefused {
+		return [2]string{v.Behavior, v.BehaviorClose}
+	}
+	switch o.ServerCloseCode {
+	case 1000, 1002, code:
 		return [2]string{byEvents, OK}
 	}
 	return [2]string{Failed, WrongCode}
