@@ -124,9 +124,13 @@ func replayMain(args []string, stdout, stderr io.Writer) error {
 		}
 	}
 
-	cases, errs := corpus.LoadWith(corpus.LoadOptions{Keep: func(id, ag, _, _ string) bool {
-		return corpus.MatchID(id, patterns) && (*agent == "" || ag == "" || ag == *agent)
-	}}, reports...)
+	var load corpus.LoadOptions
+	if len(patterns) > 0 || *agent != "" {
+		load.Keep = func(id, ag, _, _ string) bool {
+			return corpus.MatchID(id, patterns) && (*agent == "" || ag == "" || ag == *agent)
+		}
+	}
+	cases, errs := corpus.LoadWith(load, reports...)
 	failures := inputFailures(errs)
 	printInputFailures(stderr, "replay", failures)
 	var records *jsonLines
