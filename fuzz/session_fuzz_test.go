@@ -9,6 +9,7 @@ import (
 
 	"github.com/wsfuzz/wsfuzz/server"
 	"github.com/wsfuzz/wsfuzz/server/deflate"
+	"github.com/wsfuzz/wsfuzz/target"
 )
 
 // sessionMaxMessage is the message size limit of the sessions FuzzSession
@@ -25,8 +26,17 @@ const sessionMaxMessage = 64<<10 + 1024
 // varints, see forEachPiece); extensions is the client's
 // Sec-WebSocket-Extensions offer, negotiated as the server does with
 // server.Deflate and default preferences.
+//
+// FuzzSession is also Server's harness on target.Reference, so the oracle
+// that judges any server judges the reference on every input too, under
+// strict rules; checkSession then holds the reference to the more it
+// promises (byte-exact chop invariance, unfragmented echoes, minimal
+// lengths).
 func FuzzSession(f *testing.F) {
+	ref := target.Reference(server.SessionConfig{MaxMessageSize: sessionMaxMessage})
+	opts := newServerOptions([]Option{Strict(), MaxMessageSize(sessionMaxMessage)})
 	f.Fuzz(func(t *testing.T, stream, chops []byte, extensions string) {
+		checkServer(t, ref, opts, stream, chops, extensions)
 		checkSession(t, negotiateSession(extensions), stream, chops)
 	})
 }

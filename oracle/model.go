@@ -40,6 +40,10 @@ type ModelConfig struct {
 	// order, into the message (ok false when it does not inflate,
 	// tooBig when it inflates past maxMessage).
 	Inflate func(compressed []byte) (msg []byte, ok, tooBig bool)
+	// LateUTF8 checks the UTF-8 of a text message only once the message
+	// is whole: Autobahn's NON-STRICT latitude for servers that do not
+	// fail fast.
+	LateUTF8 bool
 }
 
 // sessionModel is the simplest model of the strict echo session that
@@ -168,7 +172,7 @@ func (m *sessionModel) frame(fin bool, rsv, op byte, payload []byte, complete bo
 	}
 	m.msg = append(m.msg, payload...)
 	text := m.msgOp == OpText && !m.msgCompressed
-	if text {
+	if text && !m.cfg.LateUTF8 {
 		if bad := FirstBadUTF8(m.msg); bad >= 0 && bad < len(m.msg) {
 			m.fail(CodeInvalidData) // fail fast
 			return

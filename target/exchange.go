@@ -27,7 +27,7 @@ type waiter interface {
 	// react waits until the server has reacted to what was sent (or
 	// closed, panicked, or the deadline passed) and appends what it sent
 	// to o.Output. It returns false when the server hung.
-	react(o *Outcome, until time.Time, settle time.Duration, done func([]byte) bool) bool
+	react(o *Outcome, until time.Time, settle time.Duration, done func(*Outcome) bool) bool
 	// awaitClose waits up to grace for the server to close the connection
 	// and reports whether it did.
 	awaitClose(o *Outcome, grace, limit time.Duration) bool
@@ -63,17 +63,10 @@ func exchange(ctx context.Context, conn net.Conn, w waiter, host, path string, i
 		return o
 	}
 	o.Output = append(o.Output, resp.rest...)
-	expect := func(sent int) func([]byte) bool {
-		if in.Expect == nil {
-			return nil
-		}
-		return func(out []byte) bool { return in.Expect(sent, out) }
-	}
-	if !w.react(o, time.Now().Add(deadline), in.Settle, expect(0)) {
+	if !w.react(o, time.Now().Add(deadline), in.Settle, in.Expect) {
 		o.Hang = "after the opening handshake, before the first piece: " + o.Hang
 		return o
 	}
-	var clientClosed bool
 	var sent []byte
 	for i, piece := range in.Pieces {
 		if o.Ending != EndClientClosed || serverSentClose(o.Output) || ctx.Err() != nil {
@@ -83,32 +76,27 @@ func exchange(ctx context.Context, conn net.Conn, w waiter, host, path string, i
 		_, err := conn.Write(piece)
 		o.Sent++
 		sent = append(sent, piece...)
-		if err != nil && !isTimeout(err) {
-			break // the server is gone; react finds out how
-		}
-		if !w.react(o, time.Now().Add(deadline), in.Settle, expect(i+1)) {
+		_ = err // a failed write means the server is gone; react finds out how
+		if !w.react(o, time.Now().Add(deadline), in.Settle, in.Expect) {
 			o.Hang = fmt.Sprintf("after piece %d of %d: %s", i+1, len(in.Pieces), o.Hang)
 			return o
 		}
 		o.After = append(o.After, len(o.Output))
 	}
-	if _, _, ok := findClose(sent); ok {
-		clientClosed = true
+	_, _, clientClosed := findClose(sent)
+	if o.Ending == EndHung || o.Ending == EndPanicked {
+		return o
 	}
-	if o.Ending != EndClientClosed {
-		return o // the server closed, hung or panicked
-	}
-	_, code, ok := findClose(o.Output)
-	if !ok {
-		return o // nobody asked to close: the client drops the connection
-	}
-	if !clientClosed {
+	_, code, serverClosed := findClose(o.Output)
+	if serverClosed && !clientClosed {
+		// Autobahn's client answers a server's close frame at once, even
+		// when the server already shut its side.
 		conn.SetWriteDeadline(time.Now().Add(deadline))
 		if _, err := conn.Write(closeReply(code)); err == nil {
 			o.Replied, o.ReplyCode = true, max(code, 0)
 		}
 	}
-	if !w.awaitClose(o, closeGrace, deadline) && o.Ending == EndClientClosed {
+	if serverClosed && o.Ending == EndClientClosed && !w.awaitClose(o, closeGrace, deadline) && o.Ending == EndClientClosed {
 		o.Lingered = true
 	}
 	return o
@@ -130,7 +118,7 @@ func isTimeout(err error) bool {
 // given, then writes nothing more for that long.
 type pipeWaiter struct{ p *pipe }
 
-func (w pipeWaiter) react(o *Outcome, until time.Time, settle time.Duration, done func([]byte) bool) bool {
+func (w pipeWaiter) react(o *Outcome, until time.Time, settle time.Duration, done func(*Outcome) bool) bool {
 	st := w.p.awaitServer(until)
 	for {
 		o.Output = append(o.Output, st.output...)
@@ -144,7 +132,7 @@ func (w pipeWaiter) react(o *Outcome, until time.Time, settle time.Duration, don
 		case !st.quiet:
 			o.Ending, o.Hang = EndHung, "the server neither read again nor closed"
 			return false
-		case settle <= 0 || done != nil && done(o.Output):
+		case settle <= 0 || done != nil && done(o):
 			o.Ending = EndClientClosed
 			return true
 		}
@@ -188,12 +176,12 @@ type socketWaiter struct {
 	buf  []byte
 }
 
-func (w *socketWaiter) react(o *Outcome, until time.Time, settle time.Duration, done func([]byte) bool) bool {
+func (w *socketWaiter) react(o *Outcome, until time.Time, settle time.Duration, done func(*Outcome) bool) bool {
 	if settle <= 0 {
 		settle = tcpSettle
 	}
 	for {
-		if done != nil && done(o.Output) {
+		if done != nil && done(o) {
 			o.Ending = EndClientClosed
 			return true
 		}

@@ -22,8 +22,11 @@ type pipe struct {
 	cond sync.Cond
 
 	toServer, toClient []byte
-	// serverClosed and clientClosed are set when that side called Close.
+	// serverClosed and clientClosed are set when that side called Close;
+	// serverShut and clientShut when it shut its writing half (CloseWrite,
+	// as a server lingering after the closing handshake does).
 	serverClosed, clientClosed bool
+	serverShut, clientShut     bool
 	// serverWaiting counts server reads blocked on an empty buffer.
 	serverWaiting int
 	// panicked holds the server's panic, once it panicked.
@@ -99,11 +102,31 @@ func (e *pipeEnd) buffers() (in, out *[]byte, mine, peer *bool) {
 	return &p.toClient, &p.toServer, &p.clientClosed, &p.serverClosed
 }
 
+// shut returns the write-shut flags of this end and of its peer.
+func (e *pipeEnd) shut() (mine, peer *bool) {
+	if e.isServer {
+		return &e.p.serverShut, &e.p.clientShut
+	}
+	return &e.p.clientShut, &e.p.serverShut
+}
+
+// CloseWrite shuts the writing half: the peer reads what was written, then
+// end of stream, as after TCP's shutdown(SHUT_WR).
+func (e *pipeEnd) CloseWrite() error {
+	e.p.mu.Lock()
+	defer e.p.mu.Unlock()
+	mine, _ := e.shut()
+	*mine = true
+	e.p.cond.Broadcast()
+	return nil
+}
+
 func (e *pipeEnd) Read(b []byte) (int, error) {
 	p := e.p
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	in, _, mine, peer := e.buffers()
+	_, peerShut := e.shut()
 	for {
 		switch {
 		case *mine:
@@ -116,7 +139,7 @@ func (e *pipeEnd) Read(b []byte) (int, error) {
 			}
 			p.cond.Broadcast()
 			return n, nil
-		case *peer:
+		case *peer || *peerShut:
 			return 0, io.EOF
 		case e.readDeadline.passed():
 			return 0, os.ErrDeadlineExceeded
@@ -139,10 +162,11 @@ func (e *pipeEnd) Write(b []byte) (int, error) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	_, out, mine, peer := e.buffers()
+	myShut, _ := e.shut()
 	written := 0
 	for {
 		switch {
-		case *mine:
+		case *mine || *myShut:
 			return written, net.ErrClosed
 		case *peer:
 			return written, errPeerClosed
@@ -244,7 +268,7 @@ func (p *pipe) awaitServer(until time.Time) quietState {
 			p.toClient = nil
 			p.cond.Broadcast()
 		}
-		s.closed, s.panicked = p.serverClosed, p.panicked
+		s.closed, s.panicked = p.serverClosed || p.serverShut, p.panicked
 		s.quiet = p.serverWaiting > 0 && len(p.toServer) == 0
 		if s.closed || s.quiet || s.panicked != "" || !time.Now().Before(until) {
 			return s
@@ -272,10 +296,10 @@ func (p *pipe) awaitOutput(until time.Time) quietState {
 		p.mu.Unlock()
 	})
 	defer timer.Stop()
-	for len(p.toClient) == 0 && !p.serverClosed && p.panicked == "" && time.Now().Before(until) {
+	for len(p.toClient) == 0 && !p.serverClosed && !p.serverShut && p.panicked == "" && time.Now().Before(until) {
 		p.cond.Wait()
 	}
-	s := quietState{output: p.toClient, closed: p.serverClosed, panicked: p.panicked}
+	s := quietState{output: p.toClient, closed: p.serverClosed || p.serverShut, panicked: p.panicked}
 	p.toClient = nil
 	p.cond.Broadcast()
 	return s
