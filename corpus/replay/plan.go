@@ -83,6 +83,7 @@ const (
 	SkipClientReport = "a report of a client under test"
 	SkipNoWireLog    = "no wire log"
 	SkipSelfJudged   = "the case judges itself (no expected events)"
+	SkipExpectedCut  = "the report cut the expected events"
 	SkipCompression  = "permessage-deflate"
 	SkipCutPayload   = "a sent frame was cut in the report and cannot be rebuilt"
 	SkipLoggingOff   = "wire logging was switched off"
@@ -154,6 +155,8 @@ func Compile(c *corpus.Case) (*Plan, error) {
 		return fail(SkipNoWireLog, "the report has no wire log")
 	case offersCompression(c.HTTPRequest):
 		return fail(SkipCompression, "the case negotiates permessage-deflate, which replay does not do")
+	case c.ExpectedCut:
+		return fail(SkipExpectedCut, "the report shows only the first 1,000 characters of the expected events, so what the case expects is not known")
 	case len(c.Expected) == 0:
 		return fail(SkipSelfJudged, "the report has no expected events: the case judges itself in its own code (as the 9.* performance cases do)")
 	}
@@ -365,24 +368,45 @@ func chunk(data []byte, f *corpus.Frame) []Chunk {
 }
 
 // closeCodeOf returns the code a close frame's octets carry, and whether
-// they carry one.
+// they carry one. The payload length may use any of the three forms: a
+// case that sends an oversized close payload (7.3.6) still sends a code.
 func closeCodeOf(wire []byte) (int, bool) {
 	if len(wire) < 2 {
 		return 0, false
 	}
-	n := int(wire[1] & 0x7f)
-	hl := 2
+	n, hl := uint64(wire[1]&0x7f), 2
+	switch n {
+	case 126:
+		if len(wire) < 4 {
+			return 0, false
+		}
+		n, hl = uint64(wire[2])<<8|uint64(wire[3]), 4
+	case 127:
+		if len(wire) < 10 {
+			return 0, false
+		}
+		n = 0
+		for _, b := range wire[2:10] {
+			n = n<<8 | uint64(b)
+		}
+		hl = 10
+	}
 	masked := wire[1]&0x80 != 0
+	var key []byte
 	if masked {
+		if len(wire) < hl+4 {
+			return 0, false
+		}
+		key = wire[hl : hl+4]
 		hl += 4
 	}
-	if n < 2 || n > 125 || len(wire) < hl+2 {
+	if n < 2 || len(wire) < hl+2 {
 		return 0, false
 	}
 	b0, b1 := wire[hl], wire[hl+1]
 	if masked {
-		b0 ^= wire[2]
-		b1 ^= wire[3]
+		b0 ^= key[0]
+		b1 ^= key[1]
 	}
 	return int(b0)<<8 | int(b1), true
 }
