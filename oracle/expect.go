@@ -24,9 +24,9 @@ func Expecting(in target.Input, opt Options) func(*target.Outcome) bool {
 				}
 			}
 		}
-		var inflate *messageInflater
+		var inflate *countingInflater
 		if agreed.deflate {
-			inflate = &messageInflater{takeover: !agreed.serverNoContextTakeover, limit: noLimitInflate}
+			inflate = agreed.serverInflater(noLimitInflate)
 		}
 		r := readServer(o.Output, inflate)
 		return r.violation != "" || r.closed || !wantClose && len(r.events) >= want

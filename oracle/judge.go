@@ -45,7 +45,7 @@ const compressionAllowance = 2 << 20
 // option's limit, or 1 MiB plus 8 times the input's size, where the size
 // of compressed input counts what it inflates to, plus the compression
 // contexts' allowance when permessage-deflate was agreed.
-func (o Options) allocLimit(stream []byte, agreed agreement, inflated int) int64 {
+func (o Options) allocLimit(stream []byte, agreed negotiated, inflated int) int64 {
 	if o.AllocLimit > 0 {
 		return o.AllocLimit
 	}
@@ -139,8 +139,8 @@ type prediction struct {
 	failed   bool
 }
 
-func predict(stream []byte, agreed agreement, maxMessage int, lat latitude) prediction {
-	var last *messageInflater
+func predict(stream []byte, agreed negotiated, maxMessage int, lat latitude) prediction {
+	var last *countingInflater
 	cfg := func() ModelConfig {
 		c := ModelConfig{MaxMessage: maxMessage, LateUTF8: lat.lateUTF8}
 		limit := maxMessage
@@ -148,7 +148,7 @@ func predict(stream []byte, agreed agreement, maxMessage int, lat latitude) pred
 			c.MaxMessage, limit = math.MaxInt, noLimitInflate
 		}
 		if agreed.deflate {
-			last = &messageInflater{takeover: !agreed.clientNoContextTakeover, limit: limit}
+			last = agreed.clientInflater(limit)
 			c.Inflate = last.modelInflate
 		}
 		return c
@@ -191,10 +191,10 @@ func (p prediction) failsOnClose(stream []byte) bool {
 }
 
 // judgeWith judges the exchange against the model under one latitude.
-func judgeWith(stream []byte, pieces [][]byte, o *target.Outcome, agreed agreement, opt Options, lat latitude) Verdict {
-	var serverInflate *messageInflater
+func judgeWith(stream []byte, pieces [][]byte, o *target.Outcome, agreed negotiated, opt Options, lat latitude) Verdict {
+	var serverInflate *countingInflater
 	if agreed.deflate {
-		serverInflate = &messageInflater{takeover: !agreed.serverNoContextTakeover, limit: noLimitInflate}
+		serverInflate = agreed.serverInflater(noLimitInflate)
 	}
 	r := readServer(o.Output, serverInflate)
 	if r.violation != "" {

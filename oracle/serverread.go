@@ -29,7 +29,7 @@ type serverReading struct {
 // inflate is the inflater of the server's compressed messages, nil when
 // permessage-deflate was not agreed. A frame cut at the end of out is not
 // read: the connection ended or went quiet in the middle of it.
-func readServer(out []byte, inflate *messageInflater) serverReading {
+func readServer(out []byte, inflate *countingInflater) serverReading {
 	var r serverReading
 	var msg []byte
 	msgOp, msgCompressed := byte(0), false
