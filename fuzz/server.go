@@ -123,14 +123,20 @@ func checkServer(r fatalReporter, t target.Target, o serverOptions, stream, chop
 // RunInput runs one fuzz input against t and judges it: the decoded input,
 // the verdict, and an error only when the target cannot be reached.
 func RunInput(ctx context.Context, t target.Target, judge oracle.Options, deadline, settle time.Duration, stream, chops []byte, extensions string) (target.Input, oracle.Verdict, error) {
+	in, _, v, err := RunOutcome(ctx, t, judge, deadline, settle, stream, chops, extensions)
+	return in, v, err
+}
+
+// RunOutcome is RunInput that also returns what the client saw.
+func RunOutcome(ctx context.Context, t target.Target, judge oracle.Options, deadline, settle time.Duration, stream, chops []byte, extensions string) (target.Input, *target.Outcome, oracle.Verdict, error) {
 	in := target.Input{Offer: extensions, Deadline: deadline, Settle: settle}
 	forEachPiece(stream, chops, func(p []byte) { in.Pieces = append(in.Pieces, p) })
 	in.Expect = oracle.Expecting(in, judge)
 	out, err := t.Exchange(ctx, in)
 	if err != nil {
-		return in, oracle.Verdict{}, err
+		return in, nil, oracle.Verdict{}, err
 	}
-	return in, oracle.Judge(in, out, judge), nil
+	return in, out, oracle.Judge(in, out, judge), nil
 }
 
 // Seed is one input of the shipped corpus.

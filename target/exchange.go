@@ -49,7 +49,7 @@ func exchange(ctx context.Context, conn net.Conn, w waiter, host, path string, i
 		deadline = max(time.Until(d), time.Millisecond)
 	}
 	conn.SetWriteDeadline(time.Now().Add(deadline))
-	if _, err := conn.Write(handshakeRequest(host, path, in.Offer)); err != nil {
+	if _, err := conn.Write(HandshakeRequest(host, path, in.Offer)); err != nil {
 		o.Ending, o.HandshakeError = EndRefused, "sending the request: "+err.Error()
 		return o
 	}
