@@ -32,8 +32,9 @@ type modelFrame struct {
 
 // modelConfig is what the model knows of the session's configuration.
 type modelConfig struct {
-	// maxMessage bounds a message (compressed bytes as received, and the
-	// inflated message): more fails the connection with 1009.
+	// maxMessage bounds a message (the inflated message, and a compressed
+	// one as received with an allowance, see wireLimit): more fails the
+	// connection with 1009.
 	maxMessage int
 	// inflate, when not nil, means permessage-deflate was negotiated:
 	// RSV1 marks a compressed message, and inflate turns each one, in
@@ -148,10 +149,22 @@ func (m *sessionModel) judgeHeader(fin bool, rsv, op byte, masked bool, length u
 		return codeProtocolError // a new message before the last one ended
 	case op != opContinuation && rsv != 0 && (m.cfg.inflate == nil || rsv != 4):
 		return codeProtocolError // RSV bits no extension gave meaning
-	case uint64(len(m.msg))+length > uint64(m.cfg.maxMessage):
+	case uint64(len(m.msg))+length > m.wireLimit(op, rsv):
 		return codeTooBig
 	}
 	return 0
+}
+
+// wireLimit is how long the message the frame belongs to may be on the
+// wire: maxMessage, or for a compressed message an eighth more plus 64
+// octets (deflate's worst case with fixed codes), since only its inflated
+// size counts against maxMessage.
+func (m *sessionModel) wireLimit(op, rsv byte) uint64 {
+	limit := uint64(m.cfg.maxMessage)
+	if op == opContinuation && m.msgCompressed || op != opContinuation && rsv == 4 {
+		limit += limit/8 + 64
+	}
+	return limit
 }
 
 // frame acts on a frame whose header passed: payload is what arrived of

@@ -2,6 +2,7 @@ package server
 
 import (
 	"encoding/binary"
+	"math/rand/v2"
 
 	"github.com/wsfuzz/wsfuzz/server/wire"
 )
@@ -56,4 +57,14 @@ func feedAll(cfg SessionConfig, stream []byte, chops ...int) (out []byte, s *Ses
 	}
 	o, _, _ := s.Feed(stream)
 	return append(out, o...), s
+}
+
+// randomBytes returns n bytes that do not compress, the same every run.
+func randomBytes(n int) []byte {
+	r := rand.New(rand.NewPCG(uint64(n), 3))
+	b := make([]byte, n)
+	for i := range b {
+		b[i] = byte(r.Uint32())
+	}
+	return b
 }
