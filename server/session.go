@@ -590,4 +590,3 @@ func eventKindOf(op wire.Opcode) EventKind {
 	}
 	return EventBinary
 }
-
