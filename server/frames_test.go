@@ -61,10 +61,9 @@ func feedAll(cfg SessionConfig, stream []byte, chops ...int) (out []byte, s *Ses
 
 // randomBytes returns n bytes that do not compress, the same every run.
 func randomBytes(n int) []byte {
-	r := rand.New(rand.NewPCG(uint64(n), 3))
+	var seed [32]byte
+	seed[0] = byte(n)
 	b := make([]byte, n)
-	for i := range b {
-		b[i] = byte(r.Uint32())
-	}
+	rand.NewChaCha8(seed).Read(b)
 	return b
 }

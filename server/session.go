@@ -49,15 +49,6 @@ type MessageCodec interface {
 	Release()
 }
 
-// Release lets the session's compression state go back to its pools while
-// the connection is quiet; the network shell calls it when a connection has
-// been silent for a while.
-func (s *Session) Release() {
-	if s.codec != nil {
-		s.codec.Release()
-	}
-}
-
 // Protocol errors the session finds beyond the header rules of package
 // wire, and the one failure that is the server's, not the client's.
 var (
@@ -102,7 +93,9 @@ const (
 // answers pings with pongs, ignores unsolicited pongs, completes the
 // closing handshake by echoing the peer's code, and fails the connection
 // at the first violation: 1002 for protocol errors, 1007 for invalid
-// UTF-8 (fail fast, mid-frame), 1009 for messages over the limit.
+// UTF-8 (fail fast, mid-frame), 1009 for messages over the limit. With a
+// memory budget (SessionConfig.Memory), a buffer the budget cannot cover
+// fails the connection with 1013 (try again later) instead.
 //
 // The same client bytes give the same output bytes however they are
 // chopped, except that output appears as soon as it is due.
@@ -193,6 +186,27 @@ func (s *Session) Expecting() int64 {
 	return s.remaining
 }
 
+// Release lets go of what the session can rebuild, while the connection
+// is quiet: the compression state goes back to its pools, and the output,
+// message and inflation buffers kept for reuse are dropped, their memory
+// given back to the budget (a message in progress keeps its buffer). The
+// network shell calls it when a connection has been silent for a while,
+// and once more when the connection is over: a session that is done then
+// holds nothing. What the last Feed or Close returned is invalid after
+// Release.
+func (s *Session) Release() {
+	if s.codec != nil {
+		s.codec.Release()
+	}
+	clear(s.events)
+	s.events = s.events[:0]
+	s.mem.drop(&s.out, &s.mem.out)
+	s.mem.drop(&s.staged, &s.mem.staged)
+	if s.msgOp == 0 || s.state == stateDone {
+		s.mem.drop(&s.msg, &s.mem.msg)
+	}
+}
+
 // Progress reports the payload octets of data frames received so far, and
 // whether a message is in progress: a data frame begun and not complete,
 // or a fragmented message not yet final. A shell that sees a message in
@@ -239,9 +253,8 @@ func (s *Session) Close(code wire.CloseCode, reason string) []byte {
 	}
 	s.state = stateClosing
 	if s.inFrame && s.sink == sinkMessage {
-		s.sink = sinkDiscard
+		s.sink = sinkDiscard // the rest of the message is read, not kept
 	}
-	s.msgOp = 0
 	s.mem.drop(&s.msg, &s.mem.msg)
 	if s.inFrame && s.sink == sinkStream {
 		s.pendingClose, s.pendingCode, s.pendingCloseReason = true, code, reason
@@ -568,7 +581,8 @@ func (s *Session) writeClose(code wire.CloseCode, reason string) {
 }
 
 // fail fails the connection: a close frame with the error's code, unless
-// one was already sent, and then the session is done.
+// one was already sent, and then the session is done and lets go of the
+// message it was reading.
 func (s *Session) fail(err error) {
 	var werr *wire.Error
 	if !errors.As(err, &werr) {
@@ -578,6 +592,9 @@ func (s *Session) fail(err error) {
 		s.writeClose(werr.Code, werr.Reason)
 	}
 	s.state = stateDone
+	s.msgOp = 0
+	s.mem.drop(&s.msg, &s.mem.msg) // a failed connection reads no more
+	s.mem.drop(&s.staged, &s.mem.staged)
 	s.err = werr
 	s.emit(Event{Kind: EventFail, Code: werr.Code, Err: werr})
 }

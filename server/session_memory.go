@@ -73,11 +73,6 @@ func (s *Session) growOut(n int) bool {
 
 const maxInt = int(^uint(0) >> 1)
 
-// failNoMemory fails the connection with 1013 and lets go of the message
-// being read: the client may try again later.
-func (s *Session) failNoMemory() {
-	s.msgOp = 0
-	s.mem.drop(&s.msg, &s.mem.msg)
-	s.mem.drop(&s.staged, &s.mem.staged)
-	s.fail(errNoMemory)
-}
+// failNoMemory fails the connection with 1013 (fail lets go of the
+// message being read): the client may try again later.
+func (s *Session) failNoMemory() { s.fail(errNoMemory) }
