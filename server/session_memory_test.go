@@ -34,37 +34,35 @@ func TestSessionCompressedAtLimit(t *testing.T) {
 		fragmented bool
 	}{{DefaultMaxMessageSize, false}, {16_777_000, true}, {DefaultMaxMessageSize + 1, false}} {
 		n, fragmented, msg := tc.n, tc.fragmented, randomBytes(tc.n)
-		{
-			s, client, inflater := deflateSession(t, "permessage-deflate", SessionConfig{})
-			z := compressed(t, client, string(msg))
-			if len(z) <= DefaultMaxMessageSize {
-				t.Fatalf("%d random bytes compress to %d: not over the limit", n, len(z))
+		s, client, inflater := deflateSession(t, "permessage-deflate", SessionConfig{})
+		z := compressed(t, client, string(msg))
+		if len(z) <= DefaultMaxMessageSize {
+			t.Fatalf("%d random bytes compress to %d: not over the limit", n, len(z))
+		}
+		in := clientFrame(wire.OpBinary, true, wire.Rsv1, z)
+		if fragmented {
+			in = fragments(wire.OpBinary, z, 64<<10)
+			in[0] |= 0x40 // RSV1 on the first frame
+		}
+		out, _, err := s.Feed(in)
+		if n > DefaultMaxMessageSize {
+			if !bytes.Equal(out, serverClose(wire.CloseMessageTooBig, errInflateTooBig.Reason)) {
+				t.Fatalf("%d bytes: err %v, out %.40x; want 1009", n, err, out)
 			}
-			in := clientFrame(wire.OpBinary, true, wire.Rsv1, z)
-			if fragmented {
-				in = fragments(wire.OpBinary, z, 64<<10)
-				in[0] |= 0x40 // RSV1 on the first frame
+			continue
+		}
+		h, hl, herr := wire.DecodeHeader(out)
+		if err != nil || herr != nil || int64(len(out)-hl) != h.Length {
+			t.Fatalf("%d bytes (fragmented %v): err %v, echo header %+v %v", n, fragmented, err, h, herr)
+		}
+		got := out[hl:]
+		if h.Rsv == wire.Rsv1 {
+			if got, err = inflater.Inflate(nil, got, deflate.NoLimit); err != nil {
+				t.Fatal(err)
 			}
-			out, _, err := s.Feed(in)
-			if n > DefaultMaxMessageSize {
-				if !bytes.Equal(out, serverClose(wire.CloseMessageTooBig, errInflateTooBig.Reason)) {
-					t.Fatalf("%d bytes: err %v, out %.40x; want 1009", n, err, out)
-				}
-				continue
-			}
-			h, hl, herr := wire.DecodeHeader(out)
-			if err != nil || herr != nil || int64(len(out)-hl) != h.Length {
-				t.Fatalf("%d bytes (fragmented %v): err %v, echo header %+v %v", n, fragmented, err, h, herr)
-			}
-			got := out[hl:]
-			if h.Rsv == wire.Rsv1 {
-				if got, err = inflater.Inflate(nil, got, deflate.NoLimit); err != nil {
-					t.Fatal(err)
-				}
-			}
-			if !bytes.Equal(got, msg) {
-				t.Fatalf("%d bytes (fragmented %v): echo of %d bytes differs", n, fragmented, len(got))
-			}
+		}
+		if !bytes.Equal(got, msg) {
+			t.Fatalf("%d bytes (fragmented %v): echo of %d bytes differs", n, fragmented, len(got))
 		}
 	}
 }
