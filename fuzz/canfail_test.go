@@ -3,9 +3,10 @@ package fuzz
 import (
 	"bytes"
 	"encoding/binary"
-	"github.com/wsfuzz/wsfuzz/oracle"
+	"strings"
 	"testing"
 
+	"github.com/wsfuzz/wsfuzz/oracle"
 	"github.com/wsfuzz/wsfuzz/server"
 	"github.com/wsfuzz/wsfuzz/server/deflate"
 	"github.com/wsfuzz/wsfuzz/server/wire"
@@ -325,11 +326,13 @@ func TestSessionCatchesChopDependence(t *testing.T) {
 
 func TestSessionCatchesUncompressedEcho(t *testing.T) {
 	// A session that inflates but echoes the message uncompressed, with
-	// RSV1 still set.
-	stream := maskedFrameRsv(wire.Rsv1, oracle.OpText, compressMessage([]byte("Hello")))
+	// RSV1 still set. The message compresses well, so the session under
+	// test echoes it compressed.
+	msg := []byte(strings.Repeat("Hello, ", 20))
+	stream := maskedFrameRsv(wire.Rsv1, oracle.OpText, compressMessage(msg))
 	setup := negotiateSession("permessage-deflate")
 	broken := setup
-	broken.open = func() echoSession { return &plainEchoer{setup.open()} }
+	broken.open = func() echoSession { return &plainEchoer{setup.open(), msg} }
 	expectCaught(t,
 		func(r reporter) { checkSession(r, setup, stream, nil) },
 		func(r reporter) { checkSession(r, broken, stream, nil) })
@@ -339,14 +342,17 @@ func maskedFrameRsv(rsv, op byte, payload []byte) []byte {
 	return appendClientFrame(nil, true, rsv, op, payload)
 }
 
-// plainEchoer replaces the payload of each compressed frame the session
-// sends with the message it inflates to.
-type plainEchoer struct{ echoSession }
+// plainEchoer replaces the payload of the compressed frame the session
+// sends with msg, the message it inflates to.
+type plainEchoer struct {
+	echoSession
+	msg []byte
+}
 
 func (s *plainEchoer) Feed(p []byte) ([]byte, []server.Event, error) {
 	out, ev, err := s.echoSession.Feed(p)
-	if len(out) > 0 && out[0]&0x40 != 0 && len(ev) > 0 {
-		out = append(wire.AppendHeader(nil, wire.Header{Fin: true, Rsv: wire.Rsv1, OpCode: wire.Opcode(out[0] & 0xF), Length: int64(len(ev[0].Data))}), ev[0].Data...)
+	if len(out) > 0 && out[0]&0x40 != 0 {
+		out = append(wire.AppendHeader(nil, wire.Header{Fin: true, Rsv: wire.Rsv1, OpCode: wire.Opcode(out[0] & 0xF), Length: int64(len(s.msg))}), s.msg...)
 	}
 	return out, ev, err
 }
