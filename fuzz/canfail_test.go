@@ -3,6 +3,7 @@ package fuzz
 import (
 	"bytes"
 	"encoding/binary"
+	"io"
 	"strings"
 	"testing"
 
@@ -256,6 +257,26 @@ func TestInflateCatchesSilentTruncation(t *testing.T) {
 	expectCaught(t,
 		func(r reporter) { checkInflate(r, d.Inflate, bomb, inflateLimit) },
 		func(r reporter) { checkInflate(r, truncate, bomb, inflateLimit) })
+}
+
+func TestInflateCatchesUncheckedEnd(t *testing.T) {
+	// A decompressor that streams a message through compress/flate and
+	// never checks where it ends: a message cut inside a block passes.
+	d := deflate.NewDecompressor(deflate.Params{ClientNoContextTakeover: true})
+	streaming := func(dst, compressed []byte, limit int64) ([]byte, error) {
+		out, err := inflateWithFlate(append(bytes.Clone(compressed), syncTail...), int(limit))
+		if err != nil && err != io.ErrUnexpectedEOF {
+			return dst, deflate.ErrCorrupt
+		}
+		if len(out) > int(limit) {
+			return dst, deflate.ErrTooLarge
+		}
+		return append(dst, out...), nil
+	}
+	cut := hexBytes("f2 48 cd c9 c9 07")
+	expectCaught(t,
+		func(r reporter) { checkInflate(r, d.Inflate, cut, inflateLimit) },
+		func(r reporter) { checkInflate(r, streaming, cut, inflateLimit) })
 }
 
 // maskingSession wraps a real session but forgets the rule that clients

@@ -323,6 +323,10 @@ func inflateSeeds() []seed {
 		one("limit-exactly", compressMessage(make([]byte, inflateLimit))),
 		one("limit-plus-one", compressMessage(make([]byte, inflateLimit+1))),
 		one("text-kosme", compressMessage([]byte("κόσμε κόσμε κόσμε"))),
+		one("sender-kept-tail", hexBytes("f2 48 cd c9 c9 07 00 00 00 ff ff")),
+		// Past the limit (4 KiB) before it ends inside a block: too big
+		// and invalid, either verdict is right.
+		one("too-big-then-truncated", hexBytes("ec c7 37 0d c0 30 00 00 30 2a a5 d6 ec cd ff 0c 8e 48 3e fd b7 30 42 38 31 a6 30 32 30 30 30 30 30 30 30")),
 		one("long-distance", compressMessage(append(append([]byte("0123456789abcdef"), make([]byte, 30000)...), "0123456789abcdef"...))),
 	}
 	for _, n := range []int{1, 10, 100, 1000, 10000, 40000} {
