@@ -50,8 +50,7 @@ func addKnownContinuations(p *Plan, raw *rawStream) error {
 			return fmt.Errorf("case %s sent %x, not the start of the suite's message", id, sent)
 		}
 		rest := fragmentedInvalid[len(sent):]
-		step = append(step, Action{Kind: Send, What: fmt.Sprintf("frame opcode=0 fin=true len=%d (the rest of the message)", len(rest)),
-			Chunks: []Chunk{{Data: encodeFrame(0, true, 0, continuationMask, rest)}}})
+		step = append(step, continuation(rest))
 	case "6.4.3", "6.4.4":
 		key, sent, left, ok := raw.open()
 		if !ok || sent+left != len(fragmentedInvalid) {
@@ -61,12 +60,17 @@ func addKnownContinuations(p *Plan, raw *rawStream) error {
 		maskAt(rest, key, sent)
 		step = append(step,
 			Action{Kind: Send, What: fmt.Sprintf("%d raw octets (the rest of the frame)", len(rest)), Chunks: []Chunk{{Data: rest}}},
-			Action{Kind: Send, What: "frame opcode=0 fin=true len=0", Chunks: []Chunk{{Data: encodeFrame(0, true, 0, continuationMask, nil)}}})
+			continuation(nil))
 	}
 	step = append(step, Action{Kind: KillAfter, Seconds: 1})
 	p.Steps = append(p.Steps, step)
 	pending.Next = len(p.Steps) - 1
 	return nil
+}
+
+// continuation is the Send of a final continuation frame with payload.
+func continuation(payload []byte) Action {
+	return SendFrame(&corpus.Frame{Opcode: 0, Fin: true, Mask: continuationMask, Payload: payload, PayloadLength: len(payload), PayloadExact: true})
 }
 
 // sentText returns the payloads of the text and continuation frames a

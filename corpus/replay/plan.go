@@ -22,6 +22,9 @@ type Plan struct {
 	// SuppressClose is the case's suppressClose: it never starts the
 	// closing handshake itself once the expected events arrived.
 	SuppressClose bool
+	// Echo, when set, is the script of a case that judges itself; Steps
+	// are then not run.
+	Echo *Echo
 }
 
 // ActionKind is what an Action does.
@@ -55,6 +58,9 @@ type Action struct {
 	CloseHasCode bool
 	// What describes a Send for traces ("frame opcode=1 fin=true len=13").
 	What string
+	// Frame is the frame a Send writes, with its payload unmasked, for
+	// the wire log; nil when the Send writes octets outside a frame.
+	Frame *corpus.Frame
 	// Seconds is the delay of a timer; Tag names a ContinueLater step ("A"
 	// for the steps of 6.4.*, "" when the case gave none); Next is the step
 	// a ContinueLater runs, -1 when the report never shows it (the recorded
@@ -315,6 +321,9 @@ func Compile(c *corpus.Case) (*Plan, error) {
 		}
 		a := p.action(f.action)
 		a.Chunks = chunk(data, f.frame)
+		if a.Frame = decodeFrame(data); a.Frame != nil {
+			a.Frame.ChopSize, a.Frame.Sync = f.frame.ChopSize, f.frame.Sync
+		}
 		if a.Close {
 			a.CloseCode, a.CloseHasCode = closeCodeOf(data)
 		}
@@ -365,26 +374,14 @@ func chunk(data []byte, f *corpus.Frame) []Chunk {
 }
 
 // closeCodeOf returns the code a close frame's octets carry, and whether
-// they carry one.
+// they carry one (a payload of at least two octets, whatever its length
+// encoding).
 func closeCodeOf(wire []byte) (int, bool) {
-	if len(wire) < 2 {
+	f := decodeFrame(wire)
+	if f == nil || len(f.Payload) < 2 {
 		return 0, false
 	}
-	n := int(wire[1] & 0x7f)
-	hl := 2
-	masked := wire[1]&0x80 != 0
-	if masked {
-		hl += 4
-	}
-	if n < 2 || n > 125 || len(wire) < hl+2 {
-		return 0, false
-	}
-	b0, b1 := wire[hl], wire[hl+1]
-	if masked {
-		b0 ^= wire[2]
-		b1 ^= wire[3]
-	}
-	return int(b0)<<8 | int(b1), true
+	return int(f.Payload[0])<<8 | int(f.Payload[1]), true
 }
 
 func describeFrame(f *corpus.Frame) string {
