@@ -32,6 +32,18 @@ type Case struct {
 	// Autobahn's frames are unmasked.
 	FuzzerIsServer bool
 
+	// SuiteVersion is the version of the Autobahn|Testsuite that wrote the
+	// report ("0.8.0", "25.10.1"), as its opening handshake names it; ""
+	// when the report does not say (the suite's Python 3 port, reports
+	// without a handshake). Rules of judging changed between versions
+	// (see package replay).
+	SuiteVersion string
+
+	// ExpectedCut is true when the report cut the expected events, so that
+	// they are not known (old case pages show at most 1,000 characters of
+	// them); Expected is then empty.
+	ExpectedCut bool
+
 	// Wire is the wire log in order.
 	Wire []Entry
 	// Partial is true when some entry could not be recovered whole;

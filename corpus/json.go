@@ -172,18 +172,18 @@ func jsonEvents(raw json.RawMessage) ([]Event, error) {
 		if err := json.Unmarshal(item[0], &ev.Kind); err != nil {
 			return nil, fmt.Errorf("event %d: kind: %v", i, err)
 		}
-		if len(item) > 1 {
-			var s *string
-			if err := json.Unmarshal(item[1], &s); err != nil {
+		if len(item) > 1 && string(bytes.TrimSpace(item[1])) != "null" {
+			// Surrogate pairs are joined: a message Autobahn received
+			// whole is valid UTF-8 (see jsonString).
+			s, err := jsonString(bytes.TrimSpace(item[1]), true)
+			if err != nil {
 				return nil, fmt.Errorf("event %d: data: %v", i, err)
 			}
-			if s != nil {
-				if ev.Kind == "timeout" {
-					ev.Data = []byte(*s)
-				} else {
-					p := decodeLoggedPayload(*s, -1)
-					ev.Data, ev.Truncated = p.data, p.cut
-				}
+			if ev.Kind == "timeout" {
+				ev.Data = []byte(s)
+			} else {
+				p := decodeLoggedPayload(s, -1)
+				ev.Data, ev.Truncated = p.data, p.cut
 			}
 		}
 		if len(item) > 2 {
@@ -232,7 +232,7 @@ func jsonEntry(raw json.RawMessage) (Entry, error) {
 		if err := need(2); err != nil {
 			return e, err
 		}
-		n, s, err := jsonLogged(parts[1])
+		n, s, _, err := jsonLogged(parts[1])
 		if err != nil {
 			return e, err
 		}
@@ -254,12 +254,21 @@ func jsonEntry(raw json.RawMessage) (Entry, error) {
 		if err := need(want); err != nil {
 			return e, err
 		}
-		n, s, err := jsonLogged(parts[1])
+		n, s, raw, err := jsonLogged(parts[1])
 		if err != nil {
 			return e, err
 		}
 		f := &Frame{}
 		p := decodeLoggedPayload(s, n)
+		if n >= 0 && !p.cut && len(p.data) != n && hasSurrogatePair(raw) {
+			// Escaped surrogates that stand for themselves (see
+			// jsonString): the stated length says which reading is right.
+			if split, err := jsonString(raw, false); err == nil {
+				if q := decodeLoggedPayload(split, n); len(q.data) == n {
+					p = q
+				}
+			}
+		}
 		if n >= 0 && !p.cut && len(p.data) != n {
 			return e, fmt.Errorf("stated payload length %d but the payload has %d bytes", n, len(p.data))
 		}
@@ -373,32 +382,35 @@ func checkFrame(f *Frame) error {
 }
 
 // jsonLogged reads the [len, "data"] pair of an octet or frame entry, or
-// the bare "data" string of older reports (length -1).
-func jsonLogged(raw json.RawMessage) (int, string, error) {
+// the bare "data" string of older reports (length -1). It returns the data
+// read by jsonString with surrogate pairs joined, and its JSON literal
+// (nil for null data) for a second reading.
+func jsonLogged(raw json.RawMessage) (int, string, json.RawMessage, error) {
 	raw = bytes.TrimSpace(raw)
 	if len(raw) > 0 && raw[0] == '"' {
-		var s string
-		if err := json.Unmarshal(raw, &s); err != nil {
-			return 0, "", err
+		s, err := jsonString(raw, true)
+		if err != nil {
+			return 0, "", nil, err
 		}
-		return -1, s, nil
+		return -1, s, raw, nil
 	}
 	var pair []json.RawMessage
 	if err := json.Unmarshal(raw, &pair); err != nil || len(pair) != 2 {
-		return 0, "", fmt.Errorf("data is neither [length, \"data\"] nor a string: %s", clip(raw))
+		return 0, "", nil, fmt.Errorf("data is neither [length, \"data\"] nor a string: %s", clip(raw))
 	}
 	var n int
 	if err := json.Unmarshal(pair[0], &n); err != nil || n < 0 {
-		return 0, "", fmt.Errorf("length is not a non-negative integer: %s", clip(pair[0]))
+		return 0, "", nil, fmt.Errorf("length is not a non-negative integer: %s", clip(pair[0]))
 	}
-	var s *string
-	if err := json.Unmarshal(pair[1], &s); err != nil {
-		return 0, "", fmt.Errorf("data is not a string: %s", clip(pair[1]))
+	data := bytes.TrimSpace(pair[1])
+	if string(data) == "null" {
+		return n, "", nil, nil
 	}
-	if s == nil {
-		return n, "", nil
+	s, err := jsonString(data, true)
+	if err != nil {
+		return 0, "", nil, fmt.Errorf("data is not a string: %s", clip(pair[1]))
 	}
-	return n, *s, nil
+	return n, s, data, nil
 }
 
 // jsonOptional decodes v unless raw is null.

@@ -82,18 +82,26 @@ func fromPage(p *page, source string) (*Case, error) {
 	} else {
 		c.ResultClose = p.closeBehavior
 	}
+	c.HTTPRequest = joinHTTP(p.request)
+	c.HTTPResponse = joinHTTP(p.response)
+	c.SuiteVersion = suiteVersion(c.HTTPRequest, c.HTTPResponse)
+	plainIsBytes := pyDialect(c.SuiteVersion, p.expected, p.observed)
 	if p.expected != "" {
-		if exp, err := parseExpected(p.expected); err == nil {
+		exp, err := parseExpected(p.expected, plainIsBytes)
+		switch {
+		case err == nil:
 			c.Expected = exp
+		case strings.HasSuffix(p.expected, pageCut):
+			c.ExpectedCut = true
+		default:
+			return nil, &ParseError{File: source, Entry: -1, Msg: "Expected: " + err.Error()}
 		}
 	}
 	if p.observed != "" {
-		if obs, err := parsePyEvents(p.observed); err == nil {
+		if obs, err := parsePyEvents(p.observed, plainIsBytes); err == nil {
 			c.Received = obs
 		}
 	}
-	c.HTTPRequest = joinHTTP(p.request)
-	c.HTTPResponse = joinHTTP(p.response)
 	for _, kv := range p.closing {
 		setClosing(c, kv[0], kv[1])
 	}
@@ -107,6 +115,10 @@ func fromPage(p *page, source string) (*Case, error) {
 	complete(c)
 	return c, nil
 }
+
+// pageCut ends a block a case page cut short: old suites show at most
+// 1,000 characters of the expected and observed events.
+const pageCut = " ..."
 
 // joinHTTP rebuilds a handshake from the lines a page shows: Autobahn
 // writes it with its final empty line stripped, and HTTP lines end in CRLF.

@@ -3,6 +3,7 @@ package fuzz
 import (
 	"bytes"
 	"encoding/binary"
+	"github.com/wsfuzz/wsfuzz/oracle"
 	"testing"
 
 	"github.com/wsfuzz/wsfuzz/server"
@@ -285,7 +286,7 @@ func (s *maskingSession) Feed(p []byte) ([]byte, []server.Event, error) {
 }
 
 func TestSessionCatchesUnmaskedFrameAccepted(t *testing.T) {
-	stream := cat([]byte("\x81\x05Hello"), maskedFrame(opClose, []byte{0x03, 0xe8}))
+	stream := cat([]byte("\x81\x05Hello"), maskedFrame(oracle.OpClose, []byte{0x03, 0xe8}))
 	chops := appendPieceSizes(nil, 3, 4)
 	plain := negotiateSession("")
 	broken := plain
@@ -310,7 +311,7 @@ func (s chopSensitiveSession) Feed(p []byte) ([]byte, []server.Event, error) {
 }
 
 func TestSessionCatchesChopDependence(t *testing.T) {
-	stream := maskedFrame(opPing, []byte("ping"))
+	stream := maskedFrame(oracle.OpPing, []byte("ping"))
 	chops := appendPieceSizes(nil, 1)
 	plain := negotiateSession("")
 	broken := plain
@@ -325,7 +326,7 @@ func TestSessionCatchesChopDependence(t *testing.T) {
 func TestSessionCatchesUncompressedEcho(t *testing.T) {
 	// A session that inflates but echoes the message uncompressed, with
 	// RSV1 still set.
-	stream := maskedFrameRsv(wire.Rsv1, opText, compressMessage([]byte("Hello")))
+	stream := maskedFrameRsv(wire.Rsv1, oracle.OpText, compressMessage([]byte("Hello")))
 	setup := negotiateSession("permessage-deflate")
 	broken := setup
 	broken.open = func() echoSession { return &plainEchoer{setup.open()} }

@@ -5,6 +5,7 @@ import (
 	"compress/flate"
 	"encoding/binary"
 	"fmt"
+	"github.com/wsfuzz/wsfuzz/oracle"
 	"os"
 	"path/filepath"
 	"strings"
@@ -344,51 +345,51 @@ func cat(parts ...[]byte) []byte { return bytes.Join(parts, nil) }
 func sessionSeeds() []seed {
 	sz := func(sizes ...int) []byte { return appendPieceSizes(nil, sizes...) }
 	closeWith := func(code uint16, reason string) []byte {
-		return frag(true, 0, opClose, string(binary.BigEndian.AppendUint16(nil, code))+reason)
+		return frag(true, 0, oracle.OpClose, string(binary.BigEndian.AppendUint16(nil, code))+reason)
 	}
 	hello := compressMessage([]byte("Hello"))
 	one := func(name string, stream, chops []byte, ext string) seed { return seed{name, []any{stream, chops, ext}} }
 	long := strings.Repeat("0123456789", 6554)
 	return []seed{
-		one("rfc-hello", frag(true, 0, opText, "Hello"), nil, ""),
-		one("rfc-hello-bytewise", cat(frag(true, 0, opText, "Hello"), closeWith(1000, "")), bytes.Repeat(sz(1), 20), ""),
-		one("binary-then-close", cat(frag(true, 0, opBinary, "\x00\xff\x80"), closeWith(1001, "bye")), sz(3, 5), ""),
-		one("fragmented-text", cat(frag(false, 0, opText, "Hel"), frag(false, 0, opContinuation, "l"), frag(true, 0, opContinuation, "o")), sz(7, 1, 1), ""),
-		one("ping-between-fragments", cat(frag(false, 0, opText, "frag1"), frag(true, 0, opPing, "p"), frag(true, 0, opContinuation, "frag2")), sz(2, 9), ""),
-		one("empty-fragments", cat(frag(false, 0, opBinary, ""), frag(false, 0, opContinuation, "x"), frag(true, 0, opContinuation, "")), nil, ""),
-		one("len-126", frag(true, 0, opBinary, long[:126]), sz(3), ""),
-		one("len-65536-truncated", frag(true, 0, opBinary, long[:65536])[:200], sz(11, 100), ""),
-		one("len-65535-truncated", frag(true, 0, opText, long[:65535])[:100], sz(3), ""),
-		one("ping-125", frag(true, 0, opPing, long[:125]), nil, ""),
-		one("pong-ignored", cat(frag(true, 0, opPong, "x"), frag(true, 0, opText, "y")), nil, ""),
-		one("close-empty", frag(true, 0, opClose, ""), nil, ""),
+		one("rfc-hello", frag(true, 0, oracle.OpText, "Hello"), nil, ""),
+		one("rfc-hello-bytewise", cat(frag(true, 0, oracle.OpText, "Hello"), closeWith(1000, "")), bytes.Repeat(sz(1), 20), ""),
+		one("binary-then-close", cat(frag(true, 0, oracle.OpBinary, "\x00\xff\x80"), closeWith(1001, "bye")), sz(3, 5), ""),
+		one("fragmented-text", cat(frag(false, 0, oracle.OpText, "Hel"), frag(false, 0, oracle.OpContinuation, "l"), frag(true, 0, oracle.OpContinuation, "o")), sz(7, 1, 1), ""),
+		one("ping-between-fragments", cat(frag(false, 0, oracle.OpText, "frag1"), frag(true, 0, oracle.OpPing, "p"), frag(true, 0, oracle.OpContinuation, "frag2")), sz(2, 9), ""),
+		one("empty-fragments", cat(frag(false, 0, oracle.OpBinary, ""), frag(false, 0, oracle.OpContinuation, "x"), frag(true, 0, oracle.OpContinuation, "")), nil, ""),
+		one("len-126", frag(true, 0, oracle.OpBinary, long[:126]), sz(3), ""),
+		one("len-65536-truncated", frag(true, 0, oracle.OpBinary, long[:65536])[:200], sz(11, 100), ""),
+		one("len-65535-truncated", frag(true, 0, oracle.OpText, long[:65535])[:100], sz(3), ""),
+		one("ping-125", frag(true, 0, oracle.OpPing, long[:125]), nil, ""),
+		one("pong-ignored", cat(frag(true, 0, oracle.OpPong, "x"), frag(true, 0, oracle.OpText, "y")), nil, ""),
+		one("close-empty", frag(true, 0, oracle.OpClose, ""), nil, ""),
 		one("close-1012", closeWith(1012, ""), nil, ""),
 		one("close-1005", closeWith(1005, ""), nil, ""),
-		one("close-one-byte", frag(true, 0, opClose, "\x03"), nil, ""),
+		one("close-one-byte", frag(true, 0, oracle.OpClose, "\x03"), nil, ""),
 		one("close-bad-reason", closeWith(1000, "\xce\xba\xff"), nil, ""),
-		one("text-after-close", cat(closeWith(3000, "done"), frag(true, 0, opText, "late")), nil, ""),
-		one("utf8-fail-fast", frag(true, 0, opText, "κόσμε\xf4\x90\x80\x80edited"), sz(16), ""),
-		one("utf8-across-fragments", cat(frag(false, 0, opText, "\xce\xba\xe1"), frag(true, 0, opContinuation, "\xbd\xb9")), sz(8), ""),
-		one("utf8-truncated-end", cat(frag(false, 0, opText, "a"), frag(true, 0, opContinuation, "\xe2\x82")), nil, ""),
+		one("text-after-close", cat(closeWith(3000, "done"), frag(true, 0, oracle.OpText, "late")), nil, ""),
+		one("utf8-fail-fast", frag(true, 0, oracle.OpText, "κόσμε\xf4\x90\x80\x80edited"), sz(16), ""),
+		one("utf8-across-fragments", cat(frag(false, 0, oracle.OpText, "\xce\xba\xe1"), frag(true, 0, oracle.OpContinuation, "\xbd\xb9")), sz(8), ""),
+		one("utf8-truncated-end", cat(frag(false, 0, oracle.OpText, "a"), frag(true, 0, oracle.OpContinuation, "\xe2\x82")), nil, ""),
 		one("unmasked", []byte("\x81\x02hi"), nil, ""),
 		one("reserved-opcode", frag(true, 0, 0x3, ""), nil, ""),
-		one("rsv1-without-extension", frag(true, 4, opText, "x"), nil, ""),
-		one("fragmented-ping", frag(false, 0, opPing, ""), nil, ""),
-		one("continuation-first", frag(true, 0, opContinuation, "x"), nil, ""),
-		one("text-inside-message", cat(frag(false, 0, opText, "a"), frag(true, 0, opText, "b")), nil, ""),
+		one("rsv1-without-extension", frag(true, 4, oracle.OpText, "x"), nil, ""),
+		one("fragmented-ping", frag(false, 0, oracle.OpPing, ""), nil, ""),
+		one("continuation-first", frag(true, 0, oracle.OpContinuation, "x"), nil, ""),
+		one("text-inside-message", cat(frag(false, 0, oracle.OpText, "a"), frag(true, 0, oracle.OpText, "b")), nil, ""),
 		one("length-msb", hexBytes("82 ff 80 00 00 00 00 00 00 01 01 02 03 04"), sz(10), ""),
 		one("length-not-minimal", hexBytes("82 fe 00 05 01 02 03 04"), nil, ""),
 		one("too-big-declared", header(0x82, true, 2<<20, 8), nil, ""),
-		one("too-big-second-fragment", cat(frag(false, 0, opBinary, long[:1000]), header(0x00, true, sessionMaxMessage-999, 8)), nil, ""),
-		one("truncated-mid-frame", frag(true, 0, opText, "Hello")[:8], nil, ""),
-		one("deflate-rfc-hello", frag(true, 4, opText, string(hello)), nil, "permessage-deflate"),
-		one("deflate-two-messages", cat(frag(true, 4, opText, string(hello)), frag(true, 4, opText, string(hello)), frag(true, 0, opText, "plain")), sz(5), "permessage-deflate; client_max_window_bits"),
-		one("deflate-fragmented", cat(frag(false, 4, opBinary, string(hello[:3])), frag(true, 0, opContinuation, string(hello[3:]))), nil, "permessage-deflate; server_no_context_takeover; client_no_context_takeover"),
-		one("deflate-rsv1-on-continuation", cat(frag(false, 4, opBinary, string(hello[:3])), frag(true, 4, opContinuation, string(hello[3:]))), nil, "permessage-deflate"),
-		one("deflate-corrupt", frag(true, 4, opBinary, "\x07"), nil, "permessage-deflate"),
-		one("deflate-bomb", frag(true, 4, opBinary, string(compressMessage(make([]byte, 2*sessionMaxMessage)))), nil, "permessage-deflate"),
-		one("deflate-invalid-utf8", frag(true, 4, opText, string(compressMessage([]byte("\xed\xa0\x80")))), nil, "permessage-deflate"),
-		one("deflate-window-9", frag(true, 4, opText, string(hello)), nil, "permessage-deflate; server_max_window_bits=9; client_max_window_bits=9"),
-		one("deflate-declined-offer", frag(true, 4, opText, string(hello)), nil, "permessage-deflate; bogus"),
+		one("too-big-second-fragment", cat(frag(false, 0, oracle.OpBinary, long[:1000]), header(0x00, true, sessionMaxMessage-999, 8)), nil, ""),
+		one("truncated-mid-frame", frag(true, 0, oracle.OpText, "Hello")[:8], nil, ""),
+		one("deflate-rfc-hello", frag(true, 4, oracle.OpText, string(hello)), nil, "permessage-deflate"),
+		one("deflate-two-messages", cat(frag(true, 4, oracle.OpText, string(hello)), frag(true, 4, oracle.OpText, string(hello)), frag(true, 0, oracle.OpText, "plain")), sz(5), "permessage-deflate; client_max_window_bits"),
+		one("deflate-fragmented", cat(frag(false, 4, oracle.OpBinary, string(hello[:3])), frag(true, 0, oracle.OpContinuation, string(hello[3:]))), nil, "permessage-deflate; server_no_context_takeover; client_no_context_takeover"),
+		one("deflate-rsv1-on-continuation", cat(frag(false, 4, oracle.OpBinary, string(hello[:3])), frag(true, 4, oracle.OpContinuation, string(hello[3:]))), nil, "permessage-deflate"),
+		one("deflate-corrupt", frag(true, 4, oracle.OpBinary, "\x07"), nil, "permessage-deflate"),
+		one("deflate-bomb", frag(true, 4, oracle.OpBinary, string(compressMessage(make([]byte, 2*sessionMaxMessage)))), nil, "permessage-deflate"),
+		one("deflate-invalid-utf8", frag(true, 4, oracle.OpText, string(compressMessage([]byte("\xed\xa0\x80")))), nil, "permessage-deflate"),
+		one("deflate-window-9", frag(true, 4, oracle.OpText, string(hello)), nil, "permessage-deflate; server_max_window_bits=9; client_max_window_bits=9"),
+		one("deflate-declined-offer", frag(true, 4, oracle.OpText, string(hello)), nil, "permessage-deflate; bogus"),
 	}
 }

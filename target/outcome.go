@@ -23,12 +23,13 @@ type Input struct {
 	// observed directly (over TCP, or writes from other goroutines); 0
 	// means the target's default.
 	Settle time.Duration
-	// Expect, when not nil, tells the exchange whether the output so far
-	// is all the server should send in reply to the pieces sent so far.
-	// Over TCP, where the end of a reaction cannot be observed, the
-	// exchange stops waiting as soon as Expect says so instead of waiting
-	// Settle; a server that sends less or more is caught either way.
-	Expect func(piecesSent int, output []byte) bool
+	// Expect, when not nil, tells the exchange whether the outcome so far
+	// (Sent pieces sent, Output received, Extensions agreed) holds all the
+	// server should send in reply. Over TCP, where the end of a reaction
+	// cannot be observed, the exchange stops waiting as soon as Expect
+	// says so instead of waiting Settle; a server that sends less or more
+	// is caught either way.
+	Expect func(so *Outcome) bool
 }
 
 // DefaultDeadline is how long a server may take to react before it counts

@@ -39,7 +39,7 @@ func usage() {
 func main() {
 	if len(os.Args) < 2 {
 		usage()
-		os.Exit(2)
+		os.Exit(exitUsage)
 	}
 	name := os.Args[1]
 	if name == "-h" || name == "--help" || name == "help" {
@@ -49,31 +49,13 @@ func main() {
 	for _, c := range commands {
 		if c.name == name {
 			err := c.run(os.Args[2:])
-			if errors.Is(err, flag.ErrHelp) {
-				return
-			}
-			if err != nil {
+			if err != nil && !errors.Is(err, flag.ErrHelp) {
 				fmt.Fprintf(os.Stderr, "wsfuzz %s: %v\n", name, err)
-				var ec exitCoder
-				if errors.As(err, &ec) {
-					os.Exit(ec.ExitCode())
-				}
-				os.Exit(1)
 			}
-			return
+			os.Exit(exitStatus(err))
 		}
 	}
 	fmt.Fprintf(os.Stderr, "wsfuzz: unknown command %q\n\n", name)
 	usage()
-	os.Exit(2)
+	os.Exit(exitUsage)
 }
-
-// exitCoder is an error that chooses the process's exit status, e.g. 2 for
-// bad usage.
-type exitCoder interface{ ExitCode() int }
-
-// usageError is an error in the command line (exit status 2).
-type usageError struct{ msg string }
-
-func (e usageError) Error() string { return e.msg }
-func (usageError) ExitCode() int   { return 2 }

@@ -38,6 +38,12 @@ type Verdict struct {
 	// Diverged is copied from Observed: the run left the recorded script,
 	// so the verdict is not one Autobahn would necessarily give.
 	Diverged string
+	// RuleChange, when set, says that the case falls under a rule the
+	// report's Autobahn version judged by and later versions changed
+	// (see rulechange.go); Behavior and BehaviorClose are then the
+	// verdicts by the report's rule, Today those by the later one.
+	RuleChange string
+	Today      [2]string
 	// Diff explains the verdict: expected and observed events, close codes,
 	// who closed and who dropped TCP.
 	Diff []string
