@@ -136,7 +136,18 @@ func RunOutcome(ctx context.Context, t target.Target, judge oracle.Options, dead
 	if err != nil {
 		return in, nil, oracle.Verdict{}, err
 	}
-	return in, out, oracle.Judge(in, out, judge), nil
+	v := oracle.Judge(in, out, judge)
+	if v.Kind == oracle.Memory {
+		// Allocation is counted for the whole process: what a server makes
+		// once and keeps (pools, free lists), or what another goroutine
+		// happened to allocate meanwhile, can land in one connection's
+		// count. Memory the input really costs is taken again on a second
+		// run; the lower count is the input's.
+		if again, err := t.Exchange(ctx, in); err == nil && again.Allocated < out.Allocated {
+			out, v = again, oracle.Judge(in, again, judge)
+		}
+	}
+	return in, out, v, nil
 }
 
 // Seed is one input of the shipped corpus.

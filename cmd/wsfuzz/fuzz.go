@@ -4,6 +4,7 @@ import (
 	"context"
 	"flag"
 	"fmt"
+	"io"
 	"math/rand/v2"
 	"os"
 	"os/signal"
@@ -49,8 +50,11 @@ usage (and when the target cannot be reached).
 
 `
 
-func runFuzz(args []string) error {
+func runFuzz(args []string) error { return fuzzMain(args, os.Stdout, os.Stderr) }
+
+func fuzzMain(args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("fuzz", flag.ContinueOnError)
+	fs.SetOutput(stderr)
 	fs.Usage = func() {
 		fmt.Fprint(fs.Output(), fuzzUsage+contractHelp+"\nflags:\n")
 		fs.PrintDefaults()
@@ -107,9 +111,9 @@ func runFuzz(args []string) error {
 	}
 	var records *jsonLines
 	if *asJSON {
-		records = newJSONLines(os.Stdout, "fuzz")
+		records = newJSONLines(stdout, "fuzz")
 	}
-	fmt.Fprintf(os.Stderr, "fuzzing %s for %v (seed %d, %d seed inputs, coverage-blind), findings to %s\n", *targetURL, *duration, *seed, len(pool), *out)
+	fmt.Fprintf(stderr, "fuzzing %s for %v (seed %d, %d seed inputs, coverage-blind), findings to %s\n", *targetURL, *duration, *seed, len(pool), *out)
 
 	seen := map[string]bool{}
 	var execs, findings int
@@ -128,7 +132,7 @@ func runFuzz(args []string) error {
 		}
 		if now := time.Now(); now.Sub(lastProgress) >= time.Second {
 			lastProgress = now
-			fmt.Fprintf(os.Stderr, "%6.0fs  execs %d  %.0f/s  findings %d\n", now.Sub(start).Seconds(), execs, float64(execs)/now.Sub(start).Seconds(), findings)
+			fmt.Fprintf(stderr, "%6.0fs  execs %d  %.0f/s  findings %d\n", now.Sub(start).Seconds(), execs, float64(execs)/now.Sub(start).Seconds(), findings)
 		}
 		if v.Pass(*strict) {
 			continue
@@ -151,7 +155,7 @@ func runFuzz(args []string) error {
 			return err
 		}
 		findings++
-		fmt.Fprintf(os.Stderr, "finding %d: %s\n  written to %s.json; rerun: wsfuzz replay --target %s %s.json\n", findings, sv, name, *targetURL, name)
+		fmt.Fprintf(stderr, "finding %d: %s\n  written to %s.json; rerun: wsfuzz replay --target %s %s.json\n", findings, sv, name, *targetURL, name)
 		if records != nil {
 			records.write(recordCase, map[string]any{"id": filepath.Base(name), "verdict": sv.Kind, "explanation": orEmpty(sv.Explanation),
 				"report": name + ".json", "stream": fmt.Sprintf("%x", small.Stream), "extensions": small.Extensions})
@@ -161,7 +165,7 @@ func runFuzz(args []string) error {
 		}
 	}
 	elapsed := time.Since(start)
-	fmt.Fprintf(os.Stderr, "%d inputs in %v (%.0f/s), %d finding(s)\n", execs, elapsed.Round(time.Millisecond), float64(execs)/elapsed.Seconds(), findings)
+	fmt.Fprintf(stderr, "%d inputs in %v (%.0f/s), %d finding(s)\n", execs, elapsed.Round(time.Millisecond), float64(execs)/elapsed.Seconds(), findings)
 	status := exitOK
 	if findings > 0 {
 		status = exitFailed
