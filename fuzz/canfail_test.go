@@ -231,6 +231,30 @@ func TestHandshakeCatchesAnyVersion(t *testing.T) {
 		func(r reporter) { checkHandshake(r, anyVersion, req) })
 }
 
+func TestHandshakeCatchesUnicodeTrim(t *testing.T) {
+	// A handshake that trims header values as strings.TrimSpace does,
+	// U+00A0 included (its two octets become two spaces).
+	unicodeTrim := func(raw []byte) (server.HandshakeResult, int, error) {
+		return server.ReadHandshake(bytes.ReplaceAll(raw, []byte("\u00a0\r\n"), []byte("  \r\n")), nil)
+	}
+	req := []byte(strings.Replace(rfcRequest, "dGhlIHNhbXBsZSBub25jZQ==", "dGhlIHNhbXBsZSBub25jZQ==\u00a0", 1))
+	expectCaught(t,
+		func(r reporter) { checkHandshake(r, readHandshake, req) },
+		func(r reporter) { checkHandshake(r, unicodeTrim, req) })
+}
+
+func TestHandshakeCatchesUnfoldedLine(t *testing.T) {
+	// A handshake that joins a folded line (obs-fold) to the one before
+	// instead of refusing it.
+	unfold := func(raw []byte) (server.HandshakeResult, int, error) {
+		return server.ReadHandshake(bytes.ReplaceAll(raw, []byte("\r\n "), []byte("   ")), nil)
+	}
+	req := []byte(strings.Replace(rfcRequest, "Key: ", "Key:\r\n ", 1))
+	expectCaught(t,
+		func(r reporter) { checkHandshake(r, readHandshake, req) },
+		func(r reporter) { checkHandshake(r, unfold, req) })
+}
+
 func TestInflateCatchesIgnoredLimit(t *testing.T) {
 	// A decompressor that ignores the caller's limit.
 	d := deflate.NewDecompressor(deflate.Params{ClientNoContextTakeover: true})
