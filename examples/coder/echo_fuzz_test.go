@@ -5,7 +5,6 @@ import (
 	"testing"
 
 	"github.com/wsfuzz/wsfuzz/examples/internal/probe"
-	"github.com/wsfuzz/wsfuzz/fuzz"
 	"github.com/wsfuzz/wsfuzz/target"
 )
 
@@ -16,7 +15,9 @@ var server = probe.Server{
 	MaxMessageSize: 32 << 10,
 }
 
-// FuzzCoder fuzzes Echo with wsfuzz's harness and the shipped seeds:
+// FuzzCoder fuzzes Echo with wsfuzz's harness and the shipped seeds, that
+// is fuzz.Server(f, server.Target, server.Options()...) (see probe.Fuzz
+// for the environment that makes it skip known findings):
 //
 //	go test -run '^$' -fuzz '^FuzzCoder$' -fuzztime 60s
-func FuzzCoder(f *testing.F) { fuzz.Server(f, server.Target, server.Options()...) }
+func FuzzCoder(f *testing.F) { server.Fuzz(f) }

@@ -5,7 +5,6 @@ import (
 	"testing"
 
 	"github.com/wsfuzz/wsfuzz/examples/internal/probe"
-	"github.com/wsfuzz/wsfuzz/fuzz"
 	"github.com/wsfuzz/wsfuzz/target"
 )
 
@@ -19,7 +18,9 @@ var server = probe.Server{
 	MaxMessageSize: MaxMessageSize,
 }
 
-// FuzzGobwas fuzzes Echo with wsfuzz's harness and the shipped seeds:
+// FuzzGobwas fuzzes Echo with wsfuzz's harness and the shipped seeds, that
+// is fuzz.Server(f, server.Target, server.Options()...) (see probe.Fuzz
+// for the environment that makes it skip known findings):
 //
 //	go test -run '^$' -fuzz '^FuzzGobwas$' -fuzztime 60s
-func FuzzGobwas(f *testing.F) { fuzz.Server(f, server.Target, server.Options()...) }
+func FuzzGobwas(f *testing.F) { server.Fuzz(f) }

@@ -5,7 +5,6 @@ import (
 	"testing"
 
 	"github.com/wsfuzz/wsfuzz/examples/internal/probe"
-	"github.com/wsfuzz/wsfuzz/fuzz"
 	"github.com/wsfuzz/wsfuzz/target"
 )
 
@@ -14,7 +13,9 @@ import (
 // (the close reply too, from inside ReadMessage), so no settle time.
 var server = probe.Server{Target: target.Handler(http.HandlerFunc(Echo))}
 
-// FuzzGorilla fuzzes Echo with wsfuzz's harness and the shipped seeds:
+// FuzzGorilla fuzzes Echo with wsfuzz's harness and the shipped seeds, that
+// is fuzz.Server(f, server.Target, server.Options()...) (see probe.Fuzz
+// for the environment that makes it skip known findings):
 //
 //	go test -run '^$' -fuzz '^FuzzGorilla$' -fuzztime 60s
-func FuzzGorilla(f *testing.F) { fuzz.Server(f, server.Target, server.Options()...) }
+func FuzzGorilla(f *testing.F) { server.Fuzz(f) }

@@ -5,7 +5,6 @@ import (
 	"testing"
 
 	"github.com/wsfuzz/wsfuzz/examples/internal/probe"
-	"github.com/wsfuzz/wsfuzz/fuzz"
 	"github.com/wsfuzz/wsfuzz/target"
 )
 
@@ -15,7 +14,9 @@ import (
 // comes from the goroutine that reads: no settle time.
 var server = probe.Server{Target: target.Handler(http.HandlerFunc(Echo))}
 
-// FuzzGws fuzzes Echo with wsfuzz's harness and the shipped seeds:
+// FuzzGws fuzzes Echo with wsfuzz's harness and the shipped seeds, that
+// is fuzz.Server(f, server.Target, server.Options()...) (see probe.Fuzz
+// for the environment that makes it skip known findings):
 //
 //	go test -run '^$' -fuzz '^FuzzGws$' -fuzztime 60s
-func FuzzGws(f *testing.F) { fuzz.Server(f, server.Target, server.Options()...) }
+func FuzzGws(f *testing.F) { server.Fuzz(f) }
