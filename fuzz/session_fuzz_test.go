@@ -3,11 +3,13 @@ package fuzz
 import (
 	"bytes"
 	"encoding/binary"
+	"github.com/wsfuzz/wsfuzz/oracle"
 	"sync"
 	"testing"
 
 	"github.com/wsfuzz/wsfuzz/server"
 	"github.com/wsfuzz/wsfuzz/server/deflate"
+	"github.com/wsfuzz/wsfuzz/target"
 )
 
 // sessionMaxMessage is the message size limit of the sessions FuzzSession
@@ -24,8 +26,17 @@ const sessionMaxMessage = 64<<10 + 1024
 // varints, see forEachPiece); extensions is the client's
 // Sec-WebSocket-Extensions offer, negotiated as the server does with
 // server.Deflate and default preferences.
+//
+// FuzzSession is also Server's harness on target.Reference, so the oracle
+// that judges any server judges the reference on every input too, under
+// strict rules; checkSession then holds the reference to the more it
+// promises (byte-exact chop invariance, unfragmented echoes, minimal
+// lengths).
 func FuzzSession(f *testing.F) {
+	ref := target.Reference(server.SessionConfig{MaxMessageSize: sessionMaxMessage})
+	opts := newServerOptions([]Option{Strict(), MaxMessageSize(sessionMaxMessage)})
 	f.Fuzz(func(t *testing.T, stream, chops []byte, extensions string) {
+		checkServer(t, ref, opts, stream, chops, extensions)
 		checkSession(t, negotiateSession(extensions), stream, chops)
 	})
 }
@@ -38,7 +49,7 @@ type sessionSetup struct {
 	open func() echoSession
 	// model returns the model's configuration and the reader of the
 	// server's compressed frames (nil without compression).
-	model func() (modelConfig, func([]byte) ([]byte, bool))
+	model func() (oracle.ModelConfig, func([]byte) ([]byte, bool))
 }
 
 // sessionPrefs are the server's permessage-deflate preferences in
@@ -48,8 +59,8 @@ var sessionPrefs = deflate.Preferences{}
 // plainSetup is the setup of a connection without extensions.
 var plainSetup = sessionSetup{
 	open: func() echoSession { return server.NewSession(server.SessionConfig{MaxMessageSize: sessionMaxMessage}) },
-	model: func() (modelConfig, func([]byte) ([]byte, bool)) {
-		return modelConfig{maxMessage: sessionMaxMessage}, nil
+	model: func() (oracle.ModelConfig, func([]byte) ([]byte, bool)) {
+		return oracle.ModelConfig{MaxMessage: sessionMaxMessage}, nil
 	},
 }
 
@@ -73,14 +84,14 @@ func negotiateSession(extensions string) sessionSetup {
 			_, codec := server.Deflate(sessionPrefs)(offers)
 			return server.NewSession(server.SessionConfig{MaxMessageSize: sessionMaxMessage, Compression: codec})
 		},
-		model: func() (modelConfig, func([]byte) ([]byte, bool)) {
+		model: func() (oracle.ModelConfig, func([]byte) ([]byte, bool)) {
 			d := deflate.NewDecompressor(p)
 			inflate := func(compressed []byte) ([]byte, bool, bool) {
 				msg, err := d.Inflate(nil, compressed, sessionMaxMessage)
 				return msg, err == nil, err == deflate.ErrTooLarge
 			}
 			out := &referenceInflater{takeover: !p.ServerNoContextTakeover}
-			return modelConfig{maxMessage: sessionMaxMessage, inflate: inflate}, out.inflate
+			return oracle.ModelConfig{MaxMessage: sessionMaxMessage, Inflate: inflate}, out.inflate
 		},
 	}
 }
@@ -143,9 +154,9 @@ func checkSession(r reporter, setup sessionSetup, stream, chops []byte) {
 		r.Errorf("stream %x: invalid server output %x: %v", clip(stream), clip(out), err)
 		return
 	}
-	want, done, failed := predictSession(stream, cfg)
-	if !sameFrames(frames, want) {
-		r.Errorf("stream %x:\nserver sent %s\nmodel says  %s", clip(stream), describeFrames(frames), describeFrames(want))
+	want, done, failed := oracle.Predict(stream, cfg)
+	if !oracle.SameFrames(frames, want) {
+		r.Errorf("stream %x:\nserver sent %s\nmodel says  %s", clip(stream), oracle.DescribeFrames(frames), oracle.DescribeFrames(want))
 		return
 	}
 	if whole.Done() != done || (whole.Err() != nil) != failed {

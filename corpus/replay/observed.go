@@ -43,6 +43,18 @@ type Observed struct {
 	// Trace is a readable log of the replay: what was sent and received,
 	// timers and state changes, one line each.
 	Trace []string
+
+	// Self is the verdict a self-judging case (Plan.Echo) gave itself;
+	// nil for the other cases.
+	Self *SelfVerdict
+	// Request and Response are the opening handshake as sent and as
+	// received; Started is when the connection opened.
+	Request, Response string
+	Started           time.Time
+	// Wire is the run's wire log, whole (Options.WireLog), and Stats its
+	// traffic counts.
+	Wire  []corpus.Entry
+	Stats Stats
 }
 
 // FromReport returns what the fuzzing client observed in the run a report

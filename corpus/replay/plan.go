@@ -22,6 +22,9 @@ type Plan struct {
 	// SuppressClose is the case's suppressClose: it never starts the
 	// closing handshake itself once the expected events arrived.
 	SuppressClose bool
+	// Echo, when set, is the script of a case that judges itself; Steps
+	// are then not run.
+	Echo *Echo
 }
 
 // ActionKind is what an Action does.
@@ -55,6 +58,9 @@ type Action struct {
 	CloseHasCode bool
 	// What describes a Send for traces ("frame opcode=1 fin=true len=13").
 	What string
+	// Frame is the frame a Send writes, with its payload unmasked, for
+	// the wire log; nil when the Send writes octets outside a frame.
+	Frame *corpus.Frame
 	// Seconds is the delay of a timer; Tag names a ContinueLater step ("A"
 	// for the steps of 6.4.*, "" when the case gave none); Next is the step
 	// a ContinueLater runs, -1 when the report never shows it (the recorded
@@ -325,6 +331,9 @@ func Compile(c *corpus.Case) (*Plan, error) {
 		a := p.action(f.action)
 		a.Chunks = chunk(data, f.frame)
 		a.What = describeFrame(f.frame, data)
+		if a.Frame = decodeFrame(data); a.Frame != nil {
+			a.Frame.ChopSize, a.Frame.Sync = f.frame.ChopSize, f.frame.Sync
+		}
 		if a.Close {
 			a.CloseCode, a.CloseHasCode = closeCodeOf(data)
 		}
@@ -396,44 +405,11 @@ func chunk(data []byte, f *corpus.Frame) []Chunk {
 // they carry one. The payload length may use any of the three forms: a
 // case that sends an oversized close payload (7.3.6) still sends a code.
 func closeCodeOf(wire []byte) (int, bool) {
-	if len(wire) < 2 {
+	f := decodeFrame(wire)
+	if f == nil || len(f.Payload) < 2 {
 		return 0, false
 	}
-	n, hl := uint64(wire[1]&0x7f), 2
-	switch n {
-	case 126:
-		if len(wire) < 4 {
-			return 0, false
-		}
-		n, hl = uint64(wire[2])<<8|uint64(wire[3]), 4
-	case 127:
-		if len(wire) < 10 {
-			return 0, false
-		}
-		n = 0
-		for _, b := range wire[2:10] {
-			n = n<<8 | uint64(b)
-		}
-		hl = 10
-	}
-	masked := wire[1]&0x80 != 0
-	var key []byte
-	if masked {
-		if len(wire) < hl+4 {
-			return 0, false
-		}
-		key = wire[hl : hl+4]
-		hl += 4
-	}
-	if n < 2 || len(wire) < hl+2 {
-		return 0, false
-	}
-	b0, b1 := wire[hl], wire[hl+1]
-	if masked {
-		b0 ^= key[0]
-		b1 ^= key[1]
-	}
-	return int(b0)<<8 | int(b1), true
+	return int(f.Payload[0])<<8 | int(f.Payload[1]), true
 }
 
 // describeFrame describes a frame for traces. Pages of old suites state

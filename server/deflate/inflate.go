@@ -61,16 +61,38 @@ func NewDecompressor(p Params) *Decompressor {
 // accept an empty payload as an empty message; a compliant sender never
 // produces one.
 func (d *Decompressor) Inflate(dst, compressed []byte, limit int64) ([]byte, error) {
-	f := inflater{
-		in:   compressed,
-		tail: syncTail[:],
-		out: sink{
-			buf:   dst,
-			limit: max(limit, 0),
-			hint:  4*len(compressed) + 64,
-		},
-		sc: getScratch(),
+	f := inflater{out: sink{buf: dst, hint: 4*len(compressed) + 64}}
+	if err := d.run(&f, compressed, limit); err != nil {
+		return dst, err
 	}
+	return f.out.bytes(), nil
+}
+
+// InflateFunc inflates one compressed message as Inflate does, but keeps
+// none of it: each piece of the message goes to yield as soon as it is
+// decoded, in order. A piece is a view of the window, at most
+// 2^ClientMaxWindowBits octets, valid only during the call. It returns the
+// length of the whole message.
+//
+// This is the way to inflate without holding the message: a server that
+// validates and compresses its echo piece by piece needs memory for one
+// window, whatever the size of the message. The limit, the errors and the
+// window after an error are as for Inflate; an error returned by yield
+// stops inflation and is returned as it is, after the pieces before it
+// were delivered.
+func (d *Decompressor) InflateFunc(compressed []byte, limit int64, yield func(piece []byte) error) (int64, error) {
+	f := inflater{out: sink{yield: yield}}
+	err := d.run(&f, compressed, limit)
+	return f.out.n, err
+}
+
+// run decodes compressed, followed by the sync tail, into f's sink, with
+// the window of this connection (or a pooled one without context
+// takeover), and keeps the window for the next message.
+func (d *Decompressor) run(f *inflater, compressed []byte, limit int64) error {
+	f.in, f.tail = compressed, syncTail[:]
+	f.out.limit = max(limit, 0)
+	f.sc = getScratch()
 	defer putScratch(f.sc)
 	if d.takeover {
 		if d.win == nil {
@@ -92,10 +114,7 @@ func (d *Decompressor) Inflate(dst, compressed []byte, limit int64) ([]byte, err
 		}
 		d.wpos, d.full = f.wpos, f.full
 	}
-	if err != nil {
-		return dst, err
-	}
-	return f.out.bytes(), nil
+	return err
 }
 
 // Reset forgets the window, as if no message had been received, and frees

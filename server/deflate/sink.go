@@ -12,7 +12,11 @@ const maxChunk = 32 << 10
 // at most limit plus one chunk of allocation, however it was compressed. A
 // growing slice would have allocated about twice the limit, since every
 // doubling copies what came before.
+//
+// With yield set, the sink keeps nothing: every piece goes to yield as it
+// comes out of the window (Decompressor.InflateFunc).
 type sink struct {
+	yield  func(piece []byte) error
 	buf    []byte // the caller's dst, grown only within its capacity
 	chunks [][]byte
 	n      int64 // octets written for this message
@@ -27,6 +31,12 @@ func (s *sink) write(p []byte) error {
 		return ErrTooLarge
 	}
 	s.n += int64(len(p))
+	if s.yield != nil {
+		if len(p) == 0 {
+			return nil
+		}
+		return s.yield(p)
+	}
 	if len(s.chunks) == 0 {
 		k := copy(s.buf[len(s.buf):cap(s.buf)], p)
 		s.buf = s.buf[:len(s.buf)+k]
