@@ -146,8 +146,8 @@ type Session struct {
 	// outBase is the buffer out was cut from when it starts a few octets
 	// in (echoInPlace), so that the whole buffer can be reused.
 	outBase []byte
-	events []Event
-	err    error
+	events  []Event
+	err     error
 }
 
 // msgHead is the room at the start of msg for the echo's frame header.
