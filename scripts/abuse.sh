@@ -36,7 +36,7 @@ trap 'rm -rf "$tmp"' EXIT
 log() { printf 'abuse: %s\n' "$*" >&2; }
 
 ulimit -n "$(ulimit -Hn)" 2>/dev/null
-if [ "$(ulimit -n)" != unlimited ] && [ "$(ulimit -n)" -lt 20500 ]; then
+if [ "$(ulimit -n)" != unlimited ] && [ "$(ulimit -n)" -lt 10500 ]; then
 	log "warning: open-file limit is $(ulimit -n); 10,000 connections need about 10,100 per process (raise the hard limit as root, or pass -idle and -slowloris smaller)"
 fi
 
