@@ -120,24 +120,37 @@ func TestCompressedEchoOnTargets(t *testing.T) {
 	}
 }
 
-// sansIOHandler serves a Server (a sans-I/O state machine, such as the
-// broken ones of broken_test.go) as an http.Handler that hijacks the
-// connection, the way a hand-written server built on one would.
-func sansIOHandler(newServer NewServer) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		res := server.AnswerHandshake(r, nil)
-		if !res.Accepted() {
-			http.Error(w, res.Reason, res.Status)
-			return
-		}
-		conn, rw, err := http.NewResponseController(w).Hijack()
+// sansIOConn serves a Server (a sans-I/O state machine, such as the
+// broken ones of broken_test.go) on a raw connection, for target.Conn,
+// the way a hand-written server built on one would.
+func sansIOConn(newServer NewServer) func(net.Conn) {
+	return sansIODeflateConn(func([]string, deflate.Preferences) (string, Server) { return "", newServer() })
+}
+
+// sansIODeflateConn is sansIOConn for a server that negotiates
+// permessage-deflate, with default preferences.
+func sansIODeflateConn(newServer NewDeflateServer) func(net.Conn) {
+	return func(c net.Conn) {
+		defer c.Close()
+		r := bufio.NewReader(c)
+		req, err := http.ReadRequest(r)
 		if err != nil {
 			return
 		}
-		defer conn.Close()
-		conn.Write(res.Response)
-		serveStream(conn, rw.Reader, newServer())
-	})
+		var srv Server
+		res := server.AnswerHandshake(req, func(offers []string) (string, server.MessageCodec) {
+			var resp string
+			resp, srv = newServer(offers, deflate.Preferences{})
+			return resp, nil
+		})
+		if srv == nil {
+			_, srv = newServer(nil, deflate.Preferences{})
+		}
+		if _, err := c.Write(res.Response); err != nil || !res.Accepted() || srv == nil {
+			return
+		}
+		serveStream(c, r, srv)
+	}
 }
 
 // serveStream feeds srv what arrives on r and writes its answers to conn,
@@ -153,10 +166,10 @@ func serveStream(conn net.Conn, r *bufio.Reader, srv Server) {
 }
 
 // TestCanFailFragmentedEchoOnTarget serves a server that loses the ping
-// between the fragments of a message through target.Handler:
+// between the fragments of a message through target.Conn:
 // FragmentedEcho catches it over the connection as it does in memory.
 func TestCanFailFragmentedEchoOnTarget(t *testing.T) {
-	broken := target.Handler(sansIOHandler(pongDropper))
+	broken := target.Conn(sansIOConn(pongDropper))
 	args := mustFail(t, FragmentedEcho(TargetServer(broken)), Weight(fragmentWeight))
 	m := args[0].(Message)
 	if m.NumFragments() != 2 || len(m.Controls) != 1 {
@@ -165,9 +178,9 @@ func TestCanFailFragmentedEchoOnTarget(t *testing.T) {
 }
 
 // TestCanFailSessionModelOnTarget serves a server that answers every
-// clean close with 1000 through target.Handler: SessionModel catches it.
+// clean close with 1000 through target.Conn: SessionModel catches it.
 func TestCanFailSessionModelOnTarget(t *testing.T) {
-	broken := target.Handler(sansIOHandler(newCloseAs1000))
+	broken := target.Conn(sansIOConn(newCloseAs1000))
 	args := mustFail(t, SessionModel(TargetServer(broken), modelLimit, modelMaxLen), Weight(modelWeight), MaxSize(modelMaxSteps))
 	if n := sequenceLen(args[0]); n != 1 {
 		t.Errorf("shrunk to %d actions, want 1", n)
@@ -189,5 +202,26 @@ func TestTargetFaultFailsTheProperty(t *testing.T) {
 	}
 	if got := Describe(res); !strings.Contains(got, "the server did not answer: dial tcp "+addr) {
 		t.Errorf("the failure does not say the server could not be reached:\n%s", got)
+	}
+}
+
+// TestCanFailCompressedEchoOnTarget serves a server that compresses with
+// context takeover where it agreed not to through target.Conn:
+// CompressedEcho catches it.
+func TestCanFailCompressedEchoOnTarget(t *testing.T) {
+	broken := target.Conn(sansIODeflateConn(stickySession))
+	args := mustFail(t, CompressedEcho(TargetDeflateServer(broken)), Weight(compressedWeight))
+	if msgs := args[2].([][]byte); len(msgs) != 2 {
+		t.Errorf("shrunk to %s, want two messages", showMessages(msgs))
+	}
+}
+
+// TestCanFailCompressedEchoDeclined holds a server that agrees to no
+// extension to CompressedEcho: the valid offer is declined.
+func TestCanFailCompressedEchoDeclined(t *testing.T) {
+	plain := shellTarget(t, server.Config{})
+	res := CompressedEcho(TargetDeflateServer(plain)).Check(Parameters(Weight(0.0001)))
+	if res.Passed() || !strings.Contains(Describe(res), "declined") {
+		t.Fatalf("a server without permessage-deflate passed CompressedEcho or failed for another reason: %s", Describe(res))
 	}
 }
