@@ -208,6 +208,11 @@ func (e *pipeEnd) Write(b []byte) (int, error) {
 		switch {
 		case *mine || *myShut:
 			return written, net.ErrClosed
+		case *peer && !e.isServer:
+			// As on TCP, the client's first writes after the server closed
+			// go out and are lost: its answer to a close frame counts as
+			// sent whether or not the server waited for it.
+			return len(b), nil
 		case *peer:
 			return written, errPeerClosed
 		case e.writeDeadline.passed():

@@ -27,7 +27,7 @@ type wireLink struct {
 // the upgrade. A refused handshake ends o with EndRefused.
 func (l *wireLink) handshake(o *Outcome, host, path, offer string) {
 	l.conn.SetWriteDeadline(time.Now().Add(l.deadline))
-	if _, err := l.conn.Write(handshakeRequest(host, path, offer)); err != nil {
+	if _, err := l.conn.Write(HandshakeRequest(host, path, offer)); err != nil {
 		o.Ending, o.HandshakeError = EndRefused, "sending the request: "+err.Error()
 		return
 	}
