@@ -25,7 +25,7 @@
 #   FUZZ_STRICT=1     judge with fuzz.Strict: NON-STRICT verdicts and what
 #                     only strict mode holds against a server are findings
 #   FUZZ_PARALLEL     fuzzing workers, go test -parallel (default 1)
-#   FUZZ_ROUNDS       at most this many rounds per library (default 6)
+#   FUZZ_ROUNDS       at most this many rounds per library (default 10)
 #   FUZZ_LOG_DIR      where the logs, known lists and summary go (default:
 #                     a temp dir)
 set -euo pipefail
@@ -34,7 +34,7 @@ cd "$(dirname "$0")/../examples"
 seconds=${1:-60}
 libs=${FUZZ_EXAMPLES:-"gorilla gobwas coder gws"}
 parallel=${FUZZ_PARALLEL:-1}
-rounds=${FUZZ_ROUNDS:-6}
+rounds=${FUZZ_ROUNDS:-10}
 logs=${FUZZ_LOG_DIR:-$(mktemp -d "${TMPDIR:-/tmp}/wsfuzz-examples.XXXXXX")}
 mkdir -p "$logs"
 summary="$logs/summary.txt"
@@ -74,11 +74,17 @@ for lib in $libs; do
 	note ""
 	note "== $lib ($target, ${seconds}s, $mode)"
 	round=0
-	while [ "$round" -lt "$rounds" ]; do
+	ended=""
+	while [ -z "$ended" ]; do
+		if [ "$round" -ge "$rounds" ]; then
+			note "   stopped after $rounds rounds (FUZZ_ROUNDS), $((SECONDS - start))s of the budget used"
+			break
+		fi
 		left=$((seconds - (SECONDS - start)))
 		if [ "$left" -lt 1 ]; then
 			note "   budget spent"
-			break
+			ended=1
+			continue
 		fi
 		round=$((round + 1))
 		log="$logs/$lib.$round.log"
@@ -100,7 +106,14 @@ for lib in $libs; do
 		input=$(sed -n 's/^ *input: //p' "$log" | tail -n 1)
 		name=${file:-$seed}
 		if [ -z "$sig" ]; then
-			sig="CRASH | $(grep -m 1 '^panic: \|fatal error: \|fuzzing process hung or terminated unexpectedly' "$log" || echo "see $log")"
+			# The process died before a verdict; go test -fuzz does not show
+			# why, so run the input once more on its own to see the panic.
+			crash="$log.crash"
+			if [ -n "$name" ]; then
+				${env_prefix:+env WSFUZZ_STRICT=1} go test "./$lib" -run "^$target/$name\$" >"$crash" 2>&1 || true
+			fi
+			sig="CRASH | $(grep -h -m 1 '^panic: \|^fatal error: ' "$crash" "$log" 2>/dev/null | head -n 1 || true)"
+			[ "$sig" = "CRASH | " ] && sig="CRASH | $(grep -m 1 'fuzzing process hung or terminated unexpectedly' "$log" || echo "see $log")"
 		fi
 		note "   finding $round after ${at}s: $sig"
 		if [ -n "$name" ]; then
