@@ -20,12 +20,17 @@
 # its class, the input as the harness prints it (offer, size, pieces, the
 # bytes in hex, at most 512) and the command that reruns it.
 #
+# Exit status: 0 when no library had a finding, 1 when one had.
+#
 # Environment:
 #   FUZZ_EXAMPLES     libraries to fuzz (default: gorilla gobwas coder gws)
 #   FUZZ_STRICT=1     judge with fuzz.Strict: NON-STRICT verdicts and what
 #                     only strict mode holds against a server are findings
 #   FUZZ_PARALLEL     fuzzing workers, go test -parallel (default 1)
 #   FUZZ_ROUNDS       at most this many rounds per library (default 10)
+#   FUZZ_KNOWN        a file name in each library's directory (for example
+#                     known.txt) whose signatures are known from the start:
+#                     only a new kind of finding counts
 #   FUZZ_LOG_DIR      where the logs, known lists and summary go (default:
 #                     a temp dir)
 set -euo pipefail
@@ -66,10 +71,14 @@ engine_deadline_race() {
 # note appends a line to the summary and prints it.
 note() { echo "$*" | tee -a "$summary"; }
 
+found=0
 for lib in $libs; do
 	target=$(target_of "$lib")
 	known="$logs/$lib.known"
 	: >"$known"
+	if [ -n "${FUZZ_KNOWN:-}" ] && [ -f "$lib/$FUZZ_KNOWN" ]; then
+		cat "$lib/$FUZZ_KNOWN" >"$known"
+	fi
 	start=$SECONDS
 	note ""
 	note "== $lib ($target, ${seconds}s, $mode)"
@@ -100,6 +109,7 @@ for lib in $libs; do
 			continue
 		fi
 		at=$((SECONDS - start))
+		found=1
 		seed=$(sed -n "s/^failure while testing seed corpus entry: $target\/\(.*\)$/\1/p" "$log" | head -n 1)
 		file=$(sed -n "s/.*Failing input written to testdata\/fuzz\/$target\/\([^ ]*\).*/\1/p" "$log" | tail -n 1)
 		sig=$(sed -n 's/^ *fuzz\.go:[0-9]*: finding: //p' "$log" | head -n 1)
@@ -135,3 +145,4 @@ done
 echo
 echo "summary ($summary):"
 cat "$summary"
+exit "$found"
