@@ -158,3 +158,74 @@ func (r *rawStream) open() (key []byte, sent, left int, ok bool) {
 	}
 	return nil, 0, 0, false
 }
+
+// SendFrame returns the Send action that writes frame f as Autobahn's
+// sendFrame does: the frame's octets, masked with f.Mask (none when nil),
+// in one write, or in writes of f.ChopSize octets each flushed on its own;
+// with f.Sync the write is flushed on its own. When f.RepeatLength is set,
+// the payload is f.Payload repeated to that many octets (Autobahn's
+// payload_len). The action's Frame is f, for the wire log.
+func SendFrame(f *corpus.Frame) Action {
+	payload := f.Payload
+	if f.RepeatLength > 0 && len(f.Payload) > 0 {
+		payload = make([]byte, 0, f.RepeatLength)
+		for len(payload) < f.RepeatLength {
+			payload = append(payload, f.Payload[:min(len(f.Payload), f.RepeatLength-len(payload))]...)
+		}
+	}
+	return Action{
+		Kind:   Send,
+		Chunks: chunk(encodeFrame(f.Opcode, f.Fin, f.Rsv, f.Mask, payload), f),
+		What:   describeFrame(f, nil),
+		Frame:  f,
+	}
+}
+
+// decodeFrame reads the one frame that wire holds, header and payload, and
+// returns it with its payload unmasked; nil when wire is not exactly one
+// frame.
+func decodeFrame(wire []byte) *corpus.Frame {
+	if len(wire) < 2 {
+		return nil
+	}
+	n := int(wire[1] & 0x7f)
+	hl := 2
+	switch n {
+	case 126:
+		hl += 2
+	case 127:
+		hl += 8
+	}
+	masked := wire[1]&0x80 != 0
+	if masked {
+		hl += 4
+	}
+	if len(wire) < hl {
+		return nil
+	}
+	switch n {
+	case 126:
+		n = int(binary.BigEndian.Uint16(wire[2:]))
+	case 127:
+		v := binary.BigEndian.Uint64(wire[2:])
+		if v > uint64(len(wire)) {
+			return nil
+		}
+		n = int(v)
+	}
+	if len(wire)-hl != n {
+		return nil
+	}
+	f := &corpus.Frame{
+		Opcode:  int(wire[0] & 0x0f),
+		Fin:     wire[0]&0x80 != 0,
+		Rsv:     int(wire[0]&0x70) >> 4,
+		Payload: append([]byte(nil), wire[hl:]...),
+	}
+	if masked {
+		f.Mask = append([]byte(nil), wire[hl-4:hl]...)
+		maskAt(f.Payload, f.Mask, 0)
+	}
+	f.PayloadLength, f.PayloadExact = n, true
+	return f
+}

@@ -52,10 +52,14 @@ type Verdict struct {
 // Pass reports whether the verdict is a pass. Under Autobahn's rules a case
 // passes when its behaviour is OK, NON-STRICT or INFORMATIONAL and its
 // closing behaviour OK or INFORMATIONAL. In strict mode NON-STRICT fails, and
-// so does every finding in Strict. A diverged run never passes.
+// so does every finding in Strict. A diverged run never passes. When a
+// rule changed (RuleChange), the verdicts by the later rule (Today) count.
 func (v Verdict) Pass(strict bool) bool {
 	if v.Diverged != "" {
 		return false
+	}
+	if v.RuleChange != "" {
+		v.Behavior, v.BehaviorClose = v.Today[0], v.Today[1]
 	}
 	switch v.Behavior {
 	case OK, Informational:
@@ -88,6 +92,11 @@ func Judge(c *corpus.Case, o *Observed) Verdict {
 		Diverged:      o.Diverged,
 	}
 	ec := expectedClose(c)
+	if selfJudged(c, o) {
+		// The case's own code judged the events (Plan.Echo): Autobahn
+		// has no expected events to compare, the case set its verdict.
+		v.Behavior, v.Result = o.Self.Behavior, o.Self.Result
+	}
 	for _, k := range verdictOrder(c.Expected) {
 		if matchesAny(c.Expected[k], o) {
 			v.Behavior = k
@@ -95,6 +104,7 @@ func Judge(c *corpus.Case, o *Observed) Verdict {
 			break
 		}
 	}
+	byEvents := v.Behavior
 	cl := o.Closing
 	if o.Open {
 		switch {
@@ -122,9 +132,17 @@ func Judge(c *corpus.Case, o *Observed) Verdict {
 		v.ResultClose = resultNeverOpen
 	}
 	applyCaseRules(c.ID, &v)
+	applyRuleChanges(c, ec, o, byEvents, &v)
 	v.Strict = strictFindings(ec, o, v)
 	v.Diff = explain(c, ec, o, v)
 	return v
+}
+
+// selfJudged reports whether a run's behaviour verdict is the one the case
+// gave itself: the case has no expected events and ran a self-judging
+// script.
+func selfJudged(c *corpus.Case, o *Observed) bool {
+	return len(c.Expected) == 0 && o.Self != nil
 }
 
 // matchesAny reports whether the observed events equal one of seqs.
@@ -209,12 +227,16 @@ func strictFindings(ec corpus.ExpectedClose, o *Observed, v Verdict) []string {
 // explain describes the verdict in a few lines.
 func explain(c *corpus.Case, ec corpus.ExpectedClose, o *Observed, v Verdict) []string {
 	var out []string
-	for _, k := range verdictOrder(c.Expected) {
-		for _, s := range c.Expected[k] {
-			out = append(out, fmt.Sprintf("expected %-13s %s", k+":", formatEvents(s)))
+	if selfJudged(c, o) {
+		out = append(out, fmt.Sprintf("the case judged itself: %s %s", o.Self.Behavior, o.Self.Result))
+	} else {
+		for _, k := range verdictOrder(c.Expected) {
+			for _, s := range c.Expected[k] {
+				out = append(out, fmt.Sprintf("expected %-13s %s", k+":", formatEvents(s)))
+			}
 		}
+		out = append(out, fmt.Sprintf("observed %-13s %s", "", formatEvents(o.Events)))
 	}
-	out = append(out, fmt.Sprintf("observed %-13s %s", "", formatEvents(o.Events)))
 	if !o.Open {
 		msg := "the opening handshake did not complete"
 		if o.HandshakeError != "" {
@@ -228,7 +250,10 @@ func explain(c *corpus.Case, ec corpus.ExpectedClose, o *Observed, v Verdict) []
 	remote := "no close frame"
 	if o.CloseReceived {
 		remote = "close frame without code"
-		if cl.RemoteCloseCode != 0 {
+		switch {
+		case o.ServerCloseHasCode && o.ServerCloseCode != cl.RemoteCloseCode:
+			remote = fmt.Sprintf("close code %d (which Autobahn's client takes for invalid: it failed the connection and recorded %d)", o.ServerCloseCode, cl.RemoteCloseCode)
+		case cl.RemoteCloseCode != 0:
 			remote = "close code " + strconv.Itoa(cl.RemoteCloseCode)
 		}
 	}
@@ -254,6 +279,9 @@ func explain(c *corpus.Case, ec corpus.ExpectedClose, o *Observed, v Verdict) []
 	}
 	if o.Diverged != "" {
 		out = append(out, "diverged: "+o.Diverged)
+	}
+	if v.RuleChange != "" {
+		out = append(out, "rule changed: "+v.RuleChange)
 	}
 	return out
 }

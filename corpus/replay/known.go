@@ -73,14 +73,13 @@ func addKnownContinuations(p *Plan, raw *rawStream) error {
 	part := func(lo, hi int, final bool) []Action {
 		if inFrames {
 			data := fragmentedInvalid[lo:hi]
-			return []Action{{Kind: Send, What: fmt.Sprintf("frame opcode=0 fin=%t len=%d (the suite's next part of the message)", final, len(data)),
-				Chunks: []Chunk{{Data: encodeFrame(0, final, 0, continuationMask, data)}}}}
+			return []Action{continuation(data, final)}
 		}
 		data := append([]byte(nil), fragmentedInvalid[lo:hi]...)
 		maskAt(data, key, lo)
 		out := []Action{{Kind: Send, What: fmt.Sprintf("%d raw octets (the suite's next part of the frame)", len(data)), Chunks: []Chunk{{Data: data}}}}
 		if final {
-			out = append(out, Action{Kind: Send, What: "frame opcode=0 fin=true len=0", Chunks: []Chunk{{Data: encodeFrame(0, true, 0, continuationMask, nil)}}})
+			out = append(out, continuation(nil, true))
 		}
 		return out
 	}
@@ -96,6 +95,11 @@ func addKnownContinuations(p *Plan, raw *rawStream) error {
 	p.Steps = append(p.Steps, second)
 	pending.Next = len(p.Steps) - 1
 	return nil
+}
+
+// continuation is the Send of a continuation frame of the suite's message.
+func continuation(payload []byte, final bool) Action {
+	return SendFrame(&corpus.Frame{Opcode: 0, Fin: final, Mask: continuationMask, Payload: payload, PayloadLength: len(payload), PayloadExact: true})
 }
 
 // sentText returns the payloads of the text and continuation frames a

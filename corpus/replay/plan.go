@@ -22,6 +22,9 @@ type Plan struct {
 	// SuppressClose is the case's suppressClose: it never starts the
 	// closing handshake itself once the expected events arrived.
 	SuppressClose bool
+	// Echo, when set, is the script of a case that judges itself; Steps
+	// are then not run.
+	Echo *Echo
 }
 
 // ActionKind is what an Action does.
@@ -55,6 +58,9 @@ type Action struct {
 	CloseHasCode bool
 	// What describes a Send for traces ("frame opcode=1 fin=true len=13").
 	What string
+	// Frame is the frame a Send writes, with its payload unmasked, for
+	// the wire log; nil when the Send writes octets outside a frame.
+	Frame *corpus.Frame
 	// Seconds is the delay of a timer; Tag names a ContinueLater step ("A"
 	// for the steps of 6.4.*, "" when the case gave none); Next is the step
 	// a ContinueLater runs, -1 when the report never shows it (the recorded
@@ -186,7 +192,13 @@ func Compile(c *corpus.Case) (*Plan, error) {
 			}
 			n := e.Length
 			if n < 0 {
+				// Pages state no lengths: a whole entry is as long as it
+				// shows, a cut one is the write Autobahn made, the rest of
+				// the frame or of its chop.
 				n = len(e.Octets)
+				if !e.Exact && len(fifo) > 0 {
+					n = fifo[0].nextWrite()
+				}
 			}
 			if len(fifo) == 0 {
 				if ctx != inScript {
@@ -247,7 +259,7 @@ func Compile(c *corpus.Case) (*Plan, error) {
 			frames = append(frames, f)
 			fifo = append(fifo, f)
 			if f.scripted {
-				a := Action{Kind: Send, What: describeFrame(e.Frame)}
+				a := Action{Kind: Send, What: describeFrame(e.Frame, nil)}
 				if e.Frame.Opcode == 8 && !closeSeen && e.Frame.Fin && e.Frame.Rsv == 0 {
 					// sendClose and sendCloseFrame always send a final frame
 					// without RSV bits; anything else is a raw sendFrame.
@@ -318,6 +330,10 @@ func Compile(c *corpus.Case) (*Plan, error) {
 		}
 		a := p.action(f.action)
 		a.Chunks = chunk(data, f.frame)
+		a.What = describeFrame(f.frame, data)
+		if a.Frame = decodeFrame(data); a.Frame != nil {
+			a.Frame.ChopSize, a.Frame.Sync = f.frame.ChopSize, f.frame.Sync
+		}
 		if a.Close {
 			a.CloseCode, a.CloseHasCode = closeCodeOf(data)
 		}
@@ -329,6 +345,16 @@ func Compile(c *corpus.Case) (*Plan, error) {
 }
 
 var errDisagree = errors.New("the frame's octets disagree with its fields")
+
+// nextWrite is the size of the frame's next write as Autobahn's sender
+// makes it: the rest of the frame, or up to the end of the current chop.
+func (f *txFrame) nextWrite() int {
+	n := f.length - f.taken
+	if cs := f.frame.ChopSize; cs > 0 {
+		n = min(n, cs-f.taken%cs)
+	}
+	return n
+}
 
 // octets returns the frame's octets: rebuilt from its TF entry, or the
 // octets of its TO entries when all of them were logged whole. Both must
@@ -349,7 +375,15 @@ func (f *txFrame) octets() ([]byte, error) {
 	case whole:
 		return f.seen, nil
 	}
-	return nil, fmt.Errorf("the report cut the payload of this %d-octet frame (opcode %d) and its octets, so it cannot be rebuilt", f.length, f.frame.Opcode)
+	what := "the report cut the payload"
+	if doubt := f.frame.PayloadDoubt(); doubt != "" {
+		what = "the report " + doubt
+	}
+	octets := "cut its octets"
+	if f.seenOK && f.taken == len(f.seen) && f.taken < f.length {
+		octets = fmt.Sprintf("only %d of its octets went out before the connection ended", f.taken)
+	}
+	return nil, fmt.Errorf("%s of this %d-octet frame (opcode %d) and %s, so it cannot be rebuilt", what, f.length, f.frame.Opcode, octets)
 }
 
 // chunk splits a frame's octets into the writes Autobahn made: chopsize
@@ -371,52 +405,30 @@ func chunk(data []byte, f *corpus.Frame) []Chunk {
 // they carry one. The payload length may use any of the three forms: a
 // case that sends an oversized close payload (7.3.6) still sends a code.
 func closeCodeOf(wire []byte) (int, bool) {
-	if len(wire) < 2 {
+	f := decodeFrame(wire)
+	if f == nil || len(f.Payload) < 2 {
 		return 0, false
 	}
-	n, hl := uint64(wire[1]&0x7f), 2
-	switch n {
-	case 126:
-		if len(wire) < 4 {
-			return 0, false
-		}
-		n, hl = uint64(wire[2])<<8|uint64(wire[3]), 4
-	case 127:
-		if len(wire) < 10 {
-			return 0, false
-		}
-		n = 0
-		for _, b := range wire[2:10] {
-			n = n<<8 | uint64(b)
-		}
-		hl = 10
-	}
-	masked := wire[1]&0x80 != 0
-	var key []byte
-	if masked {
-		if len(wire) < hl+4 {
-			return 0, false
-		}
-		key = wire[hl : hl+4]
-		hl += 4
-	}
-	if n < 2 || len(wire) < hl+2 {
-		return 0, false
-	}
-	b0, b1 := wire[hl], wire[hl+1]
-	if masked {
-		b0 ^= key[0]
-		b1 ^= key[1]
-	}
-	return int(b0)<<8 | int(b1), true
+	return int(f.Payload[0])<<8 | int(f.Payload[1]), true
 }
 
-func describeFrame(f *corpus.Frame) string {
+// describeFrame describes a frame for traces. Pages of old suites state
+// no payload length; then it comes from the frame's octets, when known.
+func describeFrame(f *corpus.Frame, octets []byte) string {
 	n := f.PayloadLength
 	if f.RepeatLength > 0 {
 		n = f.RepeatLength
 	}
-	s := fmt.Sprintf("frame opcode=%d fin=%t rsv=%d len=%d", f.Opcode, f.Fin, f.Rsv, n)
+	if n < 0 {
+		if pl, ok := payloadLength(octets); ok {
+			n = pl
+		}
+	}
+	length := "len=?"
+	if n >= 0 {
+		length = fmt.Sprintf("len=%d", n)
+	}
+	s := fmt.Sprintf("frame opcode=%d fin=%t rsv=%d %s", f.Opcode, f.Fin, f.Rsv, length)
 	if f.ChopSize > 0 {
 		s += fmt.Sprintf(" chop=%d", f.ChopSize)
 	}
@@ -424,6 +436,27 @@ func describeFrame(f *corpus.Frame) string {
 		s += " sync"
 	}
 	return s
+}
+
+// payloadLength reads the payload length from a frame's octets.
+func payloadLength(wire []byte) (int, bool) {
+	if len(wire) < 2 {
+		return 0, false
+	}
+	n := int(wire[1] & 0x7f)
+	switch {
+	case n == 126 && len(wire) >= 4:
+		return int(wire[2])<<8 | int(wire[3]), true
+	case n == 127 && len(wire) >= 10:
+		var m uint64
+		for _, b := range wire[2:10] {
+			m = m<<8 | uint64(b)
+		}
+		return int(min(m, 1<<62)), true
+	case n < 126:
+		return n, true
+	}
+	return 0, false
 }
 
 func onlyDrops(w []corpus.Entry) bool {
