@@ -73,8 +73,8 @@ type Report struct {
 	Strict bool
 	// MessageLimit is the run's Options.MessageLimit.
 	MessageLimit int
-	Started time.Time
-	Elapsed time.Duration
+	Started      time.Time
+	Elapsed      time.Duration
 	// Results holds one result per selected case, in the order of ids.
 	Results []*Result
 }
