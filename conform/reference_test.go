@@ -90,6 +90,17 @@ func TestReferencePassesTheCatalogue(t *testing.T) {
 	}
 }
 
+// startServerWith is startServer with defects named as defect.Parse
+// reads them.
+func startServerWith(t *testing.T, names string) string {
+	t.Helper()
+	defects, err := defect.Parse(names)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return startServer(t, defects...)
+}
+
 // startServer serves the reference server, with permessage-deflate and
 // the given defects, on a loopback port, and returns its URL.
 func startServer(t *testing.T, defects ...defect.Defect) string {
