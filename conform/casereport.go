@@ -66,10 +66,10 @@ type expectedCloseJSON struct {
 	RequireClean                 bool  `json:"requireClean"`
 }
 
-// reportFile is the name of a case's report, as Autobahn names it: the
+// ReportFile is the name of a case's report, as Autobahn names it: the
 // agent in lower case with everything but letters and digits made "_",
 // then "_case_" and the id with "_" for ".".
-func reportFile(agent, id string) string {
+func ReportFile(agent, id string) string {
 	clean := strings.Map(func(r rune) rune {
 		if r < 0x80 && (r >= 'a' && r <= 'z' || r >= '0' && r <= '9') {
 			return r

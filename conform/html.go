@@ -94,7 +94,7 @@ func (rep *Report) writeHTML(w io.Writer) error {
 		data.Counts = append(data.Counts, htmlCount{k, s.Verdicts[k]})
 	}
 	for _, r := range rep.Results {
-		row := htmlRow{ID: r.Case.ID, Description: r.Case.Description, File: reportFile(rep.Agent, r.Case.ID),
+		row := htmlRow{ID: r.Case.ID, Description: r.Case.Description, File: ReportFile(rep.Agent, r.Case.ID),
 			Behavior: r.Verdict.Behavior, BehaviorClose: r.Verdict.BehaviorClose}
 		if o := r.Observed; o != nil {
 			row.Duration = o.Duration

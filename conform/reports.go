@@ -32,7 +32,7 @@ func (rep *Report) WriteReports(dir string) error {
 		if err != nil {
 			return fmt.Errorf("case %s: %v", r.Case.ID, err)
 		}
-		if err := os.WriteFile(filepath.Join(dir, reportFile(rep.Agent, r.Case.ID)), data, 0o644); err != nil {
+		if err := os.WriteFile(filepath.Join(dir, ReportFile(rep.Agent, r.Case.ID)), data, 0o644); err != nil {
 			return err
 		}
 	}
@@ -70,7 +70,7 @@ type indexEntry struct {
 func (rep *Report) indexJSON() ([]byte, error) {
 	cases := map[string]indexEntry{}
 	for _, r := range rep.Results {
-		e := indexEntry{Behavior: r.Verdict.Behavior, BehaviorClose: r.Verdict.BehaviorClose, ReportFile: reportFile(rep.Agent, r.Case.ID)}
+		e := indexEntry{Behavior: r.Verdict.Behavior, BehaviorClose: r.Verdict.BehaviorClose, ReportFile: ReportFile(rep.Agent, r.Case.ID)}
 		if o := r.Observed; o != nil {
 			e.Duration = o.Duration.Milliseconds()
 			if code := o.Closing.RemoteCloseCode; code != 0 {
