@@ -86,6 +86,7 @@ func compressionCase(id string, d *compressionDataSet, m compressionSize, offer,
 				Timeout:      m.timeout,
 				Compress:     true,
 				CheckContent: true,
+				Share:        fmt.Sprintf("%s/%d", d.name, m.length),
 			}
 		},
 	}

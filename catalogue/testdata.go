@@ -58,11 +58,15 @@ func (d *compressionDataSet) units() int {
 
 // slicer returns the message function of a case: message i is the length
 // octets (characters, for text) after the first i*length, reading the data
-// as a ring, as Autobahn's cases read their file.
+// as a ring, as Autobahn's cases read their file. A message that does not
+// wrap around is a slice of the data set, shared: it must not be modified.
 func (d *compressionDataSet) slicer(length int) func(i int) []byte {
 	return func(i int) []byte {
-		out := make([]byte, 0, length)
 		from, left := (i*length)%d.units(), length
+		if from+length <= d.units() {
+			return d.data[d.offset(from):d.offset(from+length):d.offset(from+length)]
+		}
+		out := make([]byte, 0, length)
 		for left > 0 {
 			n := min(left, d.units()-from)
 			out = append(out, d.data[d.offset(from):d.offset(from+n)]...)

@@ -49,12 +49,18 @@ The waits that pace 5.19, 5.20 and 6.4.* are shortened by --time-scale
 --messages N sends only N of the 1000 messages of 9.7.*, 9.8.*, 12.* and
 13.*, for a quick look; such a run is not Autobahn's, and says so.
 
+--want INDEX compares every case's verdicts with those of an index.json of
+the real suite (run against the same server): the cases that differ are
+listed and explained, and the run fails when any differs.
+
 --json records: "case" has id, status (passed or failed), behavior,
 behavior_close, duration_ms, remote_close_code (null for none), result,
 result_close, explanation and strict (lists of lines), error (the case
-could not run) and report (its file, with --report-dir); "summary" has
-cases, passed, failed, verdicts (behaviour verdict -> count), elapsed_ms,
-parallel, time_scale, messages, strict, target, agent, report_dir and exit.
+could not run), report (its file, with --report-dir), and
+wanted_behavior, wanted_behavior_close and agrees (null without --want);
+"summary" has cases, passed, failed, verdicts (behaviour verdict ->
+count), compared and agree (with --want), elapsed_ms, parallel,
+time_scale, messages, strict, target, agent, report_dir and exit.
 
 ` + contractHelp + `
 flags:
@@ -81,6 +87,7 @@ func conformMain(args []string, stdout, stderr io.Writer) error {
 		agent       = fs.String("agent", conform.DefaultAgent, "the server's name in the reports")
 		timeScale   = fs.Float64("time-scale", 0.1, "factor applied to the waits that pace 5.19, 5.20 and 6.4.* (1 = as Autobahn)")
 		messages    = fs.Int("messages", 0, "send only this many of the 1000 messages of 9.7.*, 9.8.*, 12.* and 13.* (0 = as Autobahn)")
+		want        = fs.String("want", "", "an Autobahn index.json whose verdicts every case must reproduce (of a real run against the same server)")
 		verbose     = fs.Bool("v", false, "explain every case, not only the failing ones")
 		asJSON      = fs.Bool("json", false, "print JSON lines (one per case, then a summary) instead of the tables")
 	)
@@ -108,6 +115,12 @@ func conformMain(args []string, stdout, stderr io.Writer) error {
 	tg, err := conformTarget(*targetURL, *allowRemote)
 	if err != nil {
 		return err
+	}
+	var wanted map[string][2]string
+	if *want != "" {
+		if wanted, err = readWanted(*want); err != nil {
+			return err
+		}
 	}
 	if *targetURL == "" {
 		fmt.Fprintln(stderr, "running against the reference server, in-process")
@@ -140,8 +153,13 @@ func conformMain(args []string, stdout, stderr io.Writer) error {
 		}
 	}
 	s := rep.Summarize()
+	cmp := compareWanted(rep, wanted)
 	result := runErr
-	if result == nil && s.Failed > 0 {
+	switch {
+	case result != nil:
+	case wanted != nil && cmp.agree != cmp.compared:
+		result = fmt.Errorf("%d of %d cases differ from the verdicts wanted", cmp.compared-cmp.agree, cmp.compared)
+	case wanted == nil && s.Failed > 0:
 		mode := "Autobahn's rules"
 		if *strict {
 			mode = "strict rules"
@@ -151,10 +169,15 @@ func conformMain(args []string, stdout, stderr io.Writer) error {
 	if *asJSON {
 		records := newJSONLines(stdout, "conform")
 		for _, r := range rep.Results {
-			records.write(recordCase, conformCaseRecord(r, rep.Agent, *reportDir))
+			rec := conformCaseRecord(r, rep.Agent, *reportDir)
+			if w, ok := wanted[r.Case.ID]; ok {
+				agrees := w == [2]string{r.Verdict.Behavior, r.Verdict.BehaviorClose}
+				rec.WantedBehavior, rec.WantedBehaviorClose, rec.Agrees = &w[0], &w[1], &agrees
+			}
+			records.write(recordCase, rec)
 		}
 		records.write(recordSummary, conformSummaryRecord{
-			Cases: s.Cases, Passed: s.Passed, Failed: s.Failed, Verdicts: s.Verdicts,
+			Cases: s.Cases, Passed: s.Passed, Failed: s.Failed, Verdicts: s.Verdicts, Compared: cmp.compared, Agree: cmp.agree,
 			ElapsedMS: rep.Elapsed.Milliseconds(), Parallel: *parallel, TimeScale: *timeScale, Messages: *messages,
 			Strict: *strict, Target: rep.Target, Agent: rep.Agent, ReportDir: *reportDir, Exit: exitStatus(result),
 		})
@@ -163,8 +186,11 @@ func conformMain(args []string, stdout, stderr io.Writer) error {
 		}
 		return result
 	}
-	printConform(stdout, rep, *verbose)
+	printConform(stdout, rep, *verbose, cmp.differs)
 	s.WriteTable(stdout, rep.Elapsed)
+	if wanted != nil {
+		fmt.Fprintf(stdout, "verdicts as wanted: %d of %d\n", cmp.agree, cmp.compared)
+	}
 	if *reportDir != "" {
 		fmt.Fprintf(stdout, "reports: %s\n", filepath.Join(*reportDir, conform.HTMLFile))
 	}
@@ -197,17 +223,45 @@ func durationOf(r *conform.Result) time.Duration {
 	return r.Observed.Duration
 }
 
-// printConform explains the failing cases (every case when verbose), one
-// line of verdicts each with the judge's explanation under it.
-func printConform(w io.Writer, rep *conform.Report, verbose bool) {
+// wantedComparison is how a run's verdicts compare with those wanted.
+type wantedComparison struct {
+	compared, agree int
+	differs         map[string]string // case id -> the verdicts wanted
+}
+
+func compareWanted(rep *conform.Report, wanted map[string][2]string) wantedComparison {
+	c := wantedComparison{differs: map[string]string{}}
 	for _, r := range rep.Results {
-		if r.Pass && !verbose {
+		w, ok := wanted[r.Case.ID]
+		if !ok {
+			continue
+		}
+		c.compared++
+		if w == [2]string{r.Verdict.Behavior, r.Verdict.BehaviorClose} {
+			c.agree++
+		} else {
+			c.differs[r.Case.ID] = w[0] + "/" + w[1]
+		}
+	}
+	return c
+}
+
+// printConform explains the failing cases and those whose verdicts differ
+// from the ones wanted (every case when verbose), one line of verdicts
+// each with the judge's explanation under it.
+func printConform(w io.Writer, rep *conform.Report, verbose bool, differs map[string]string) {
+	for _, r := range rep.Results {
+		wanted, differ := differs[r.Case.ID]
+		if r.Pass && !verbose && !differ {
 			continue
 		}
 		v := r.Verdict
 		status := "passed"
 		if !r.Pass {
 			status = "FAILED"
+		}
+		if differ {
+			status += ", wanted " + wanted
 		}
 		fmt.Fprintf(w, "%-9s %-16s %-16s %8v  %s  %s\n", r.Case.ID, v.Behavior, v.BehaviorClose, durationOf(r).Round(time.Millisecond), status, r.Case.Description)
 		for _, line := range append([]string{v.Result, v.ResultClose}, v.Diff...) {
@@ -235,6 +289,10 @@ type conformCase struct {
 	Strict          []string `json:"strict"`
 	Error           string   `json:"error"`
 	Report          string   `json:"report"`
+	// The verdicts of --want, and whether the run's agree with them.
+	WantedBehavior      *string `json:"wanted_behavior"`
+	WantedBehaviorClose *string `json:"wanted_behavior_close"`
+	Agrees              *bool   `json:"agrees"`
 }
 
 func conformCaseRecord(r *conform.Result, agent, reportDir string) conformCase {
@@ -266,6 +324,8 @@ type conformSummaryRecord struct {
 	Passed    int            `json:"passed"`
 	Failed    int            `json:"failed"`
 	Verdicts  map[string]int `json:"verdicts"`
+	Compared  int            `json:"compared"`
+	Agree     int            `json:"agree"`
 	ElapsedMS int64          `json:"elapsed_ms"`
 	Parallel  int            `json:"parallel"`
 	TimeScale float64        `json:"time_scale"`

@@ -133,3 +133,19 @@ func TestConformExitStatus(t *testing.T) {
 		t.Errorf("6.4.1 NON-STRICT under --strict: exit %d, want 1:\n%s", code, stdout)
 	}
 }
+
+// TestConformWant compares a run with a real suite's index: the defective
+// server's run agrees with the real suite's verdicts of that server, and
+// the same verdicts wanted of the sound reference differ.
+func TestConformWant(t *testing.T) {
+	const defectiveIndex = "../../corpus/replay/testdata/defective/index.json"
+	url := startDefective(t, defect.UTF8Late, defect.CloseAs1000)
+	code, stdout, _ := runConformArgs(t, "--target", url, "--cases", "6.4.1,7.9.1,1.1.1", "--want", defectiveIndex)
+	if code != exitOK || !strings.Contains(stdout, "verdicts as wanted: 3 of 3") {
+		t.Errorf("defective server against its own real verdicts: exit %d, want 0:\n%s", code, stdout)
+	}
+	code, stdout, _ = runConformArgs(t, "--cases", "6.4.1,7.9.1,1.1.1", "--want", defectiveIndex)
+	if code != exitFailed || !strings.Contains(stdout, "verdicts as wanted: 1 of 3") || !strings.Contains(stdout, "wanted FAILED/WRONG CODE") {
+		t.Errorf("reference against the defective server's verdicts: exit %d, want 1:\n%s", code, stdout)
+	}
+}
