@@ -114,6 +114,25 @@ const (
 	DroppedByMe   EntryKind = "DROP_ME" // the fuzzing peer closed TCP
 )
 
+// PayloadDoubt says why the payload the report shows in full may not be
+// the one sent: the report did not state its length, or shows it only as
+// wrapped text, in which a space stands for any whitespace character. It
+// is "" when the payload is whole and certain, and when the report cut it
+// (then it shows only the start, see PayloadExact).
+func (f *Frame) PayloadDoubt() string {
+	switch {
+	case f.PayloadExact && !f.uncertain:
+		return ""
+	case f.PayloadLength >= 0 && len(f.Payload) < f.PayloadLength:
+		return "" // cut: the report shows only its start
+	case f.PayloadLength < 0:
+		return "does not state the length of the payload"
+	case f.uncertain:
+		return "shows the payload only as wrapped text, where a space may stand for any whitespace character,"
+	}
+	return ""
+}
+
 // The HTML and text renderings name the same kinds differently; their
 // readers map them onto the JSON kinds above: "DELAY n sec for TAG t" is
 // CT, "DELAY TIMEOUT on TAG t" CTE, "FAIL CONNECTION AFTER" KL, "FAILING

@@ -66,8 +66,10 @@ func ReadFile(path string) ([]*Case, error) {
 // LoadOptions selects what Load reads.
 type LoadOptions struct {
 	// Keep, when set, is asked before a case is read from an index (with
-	// the index's verdicts) and after any case is parsed; cases it rejects
-	// are left out. A rejected index entry costs no file read.
+	// the index's verdicts), before a report is parsed (with what the
+	// report says of itself, see sniff) and after any case is parsed;
+	// cases it rejects are left out. A rejected index entry costs no file
+	// read, a rejected report no parse and no error.
 	Keep func(id, agent, behavior, behaviorClose string) bool
 }
 
@@ -152,7 +154,8 @@ func (l *loader) file(path string, named bool) {
 		l.errs = append(l.errs, err)
 		return
 	}
-	switch detect(data) {
+	f := detect(data)
+	switch f {
 	case formIndex:
 		if named {
 			l.index(path, data)
@@ -164,6 +167,11 @@ func (l *loader) file(path string, named bool) {
 		}
 	case formText:
 		if !named && !isCaseText(data) {
+			return
+		}
+	}
+	if l.opt.Keep != nil {
+		if id, agent, b, bc, ok := sniff(data, f); ok && !l.keep(id, agent, b, bc) {
 			return
 		}
 	}

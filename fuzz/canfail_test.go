@@ -3,9 +3,11 @@ package fuzz
 import (
 	"bytes"
 	"encoding/binary"
-	"github.com/wsfuzz/wsfuzz/oracle"
+	"io"
+	"strings"
 	"testing"
 
+	"github.com/wsfuzz/wsfuzz/oracle"
 	"github.com/wsfuzz/wsfuzz/server"
 	"github.com/wsfuzz/wsfuzz/server/deflate"
 	"github.com/wsfuzz/wsfuzz/server/wire"
@@ -229,6 +231,30 @@ func TestHandshakeCatchesAnyVersion(t *testing.T) {
 		func(r reporter) { checkHandshake(r, anyVersion, req) })
 }
 
+func TestHandshakeCatchesUnicodeTrim(t *testing.T) {
+	// A handshake that trims header values as strings.TrimSpace does,
+	// U+00A0 included (its two octets become two spaces).
+	unicodeTrim := func(raw []byte) (server.HandshakeResult, int, error) {
+		return server.ReadHandshake(bytes.ReplaceAll(raw, []byte("\u00a0\r\n"), []byte("  \r\n")), nil)
+	}
+	req := []byte(strings.Replace(rfcRequest, "dGhlIHNhbXBsZSBub25jZQ==", "dGhlIHNhbXBsZSBub25jZQ==\u00a0", 1))
+	expectCaught(t,
+		func(r reporter) { checkHandshake(r, readHandshake, req) },
+		func(r reporter) { checkHandshake(r, unicodeTrim, req) })
+}
+
+func TestHandshakeCatchesUnfoldedLine(t *testing.T) {
+	// A handshake that joins a folded line (obs-fold) to the one before
+	// instead of refusing it.
+	unfold := func(raw []byte) (server.HandshakeResult, int, error) {
+		return server.ReadHandshake(bytes.ReplaceAll(raw, []byte("\r\n "), []byte("   ")), nil)
+	}
+	req := []byte(strings.Replace(rfcRequest, "Key: ", "Key:\r\n ", 1))
+	expectCaught(t,
+		func(r reporter) { checkHandshake(r, readHandshake, req) },
+		func(r reporter) { checkHandshake(r, unfold, req) })
+}
+
 func TestInflateCatchesIgnoredLimit(t *testing.T) {
 	// A decompressor that ignores the caller's limit.
 	d := deflate.NewDecompressor(deflate.Params{ClientNoContextTakeover: true})
@@ -255,6 +281,26 @@ func TestInflateCatchesSilentTruncation(t *testing.T) {
 	expectCaught(t,
 		func(r reporter) { checkInflate(r, d.Inflate, bomb, inflateLimit) },
 		func(r reporter) { checkInflate(r, truncate, bomb, inflateLimit) })
+}
+
+func TestInflateCatchesUncheckedEnd(t *testing.T) {
+	// A decompressor that streams a message through compress/flate and
+	// never checks where it ends: a message cut inside a block passes.
+	d := deflate.NewDecompressor(deflate.Params{ClientNoContextTakeover: true})
+	streaming := func(dst, compressed []byte, limit int64) ([]byte, error) {
+		out, err := inflateWithFlate(append(bytes.Clone(compressed), syncTail...), int(limit))
+		if err != nil && err != io.ErrUnexpectedEOF {
+			return dst, deflate.ErrCorrupt
+		}
+		if len(out) > int(limit) {
+			return dst, deflate.ErrTooLarge
+		}
+		return append(dst, out...), nil
+	}
+	cut := hexBytes("f2 48 cd c9 c9 07")
+	expectCaught(t,
+		func(r reporter) { checkInflate(r, d.Inflate, cut, inflateLimit) },
+		func(r reporter) { checkInflate(r, streaming, cut, inflateLimit) })
 }
 
 // maskingSession wraps a real session but forgets the rule that clients
@@ -325,11 +371,13 @@ func TestSessionCatchesChopDependence(t *testing.T) {
 
 func TestSessionCatchesUncompressedEcho(t *testing.T) {
 	// A session that inflates but echoes the message uncompressed, with
-	// RSV1 still set.
-	stream := maskedFrameRsv(wire.Rsv1, oracle.OpText, compressMessage([]byte("Hello")))
+	// RSV1 still set. The message compresses well, so the session under
+	// test echoes it compressed.
+	msg := []byte(strings.Repeat("Hello, ", 20))
+	stream := maskedFrameRsv(wire.Rsv1, oracle.OpText, compressMessage(msg))
 	setup := negotiateSession("permessage-deflate")
 	broken := setup
-	broken.open = func() echoSession { return &plainEchoer{setup.open()} }
+	broken.open = func() echoSession { return &plainEchoer{setup.open(), msg} }
 	expectCaught(t,
 		func(r reporter) { checkSession(r, setup, stream, nil) },
 		func(r reporter) { checkSession(r, broken, stream, nil) })
@@ -339,14 +387,17 @@ func maskedFrameRsv(rsv, op byte, payload []byte) []byte {
 	return appendClientFrame(nil, true, rsv, op, payload)
 }
 
-// plainEchoer replaces the payload of each compressed frame the session
-// sends with the message it inflates to.
-type plainEchoer struct{ echoSession }
+// plainEchoer replaces the payload of the compressed frame the session
+// sends with msg, the message it inflates to.
+type plainEchoer struct {
+	echoSession
+	msg []byte
+}
 
 func (s *plainEchoer) Feed(p []byte) ([]byte, []server.Event, error) {
 	out, ev, err := s.echoSession.Feed(p)
-	if len(out) > 0 && out[0]&0x40 != 0 && len(ev) > 0 {
-		out = append(wire.AppendHeader(nil, wire.Header{Fin: true, Rsv: wire.Rsv1, OpCode: wire.Opcode(out[0] & 0xF), Length: int64(len(ev[0].Data))}), ev[0].Data...)
+	if len(out) > 0 && out[0]&0x40 != 0 {
+		out = append(wire.AppendHeader(nil, wire.Header{Fin: true, Rsv: wire.Rsv1, OpCode: wire.Opcode(out[0] & 0xF), Length: int64(len(s.msg))}), s.msg...)
 	}
 	return out, ev, err
 }

@@ -292,6 +292,32 @@ func handshakeSeeds() []seed {
 		one("bad-request-line", []byte("GET\r\n\r\n")),
 		one("absolute-uri", edit("GET /chat", "GET http://server.example.com/chat")),
 		one("oversized", append([]byte("GET / HTTP/1.1\r\nX: "), bytes.Repeat([]byte("a"), 8200)...)),
+		// RFC 7230 field syntax: only SP and HTAB around a value, no
+		// obs-fold, no CR or LF alone, no control octets, no whitespace
+		// in or after a field name.
+		one("key-nbsp", edit("dGhlIHNhbXBsZSBub25jZQ==", "dGhlIHNhbXBsZSBub25jZQ==\u00a0")),
+		one("version-nbsp", edit("Version: 13", "Version: 13\u00a0")),
+		one("key-tabs", edit("Key: dGhlIHNhbXBsZSBub25jZQ==", "Key:\t dGhlIHNhbXBsZSBub25jZQ==\t ")),
+		one("key-vertical-tab", edit("dGhlIHNhbXBsZSBub25jZQ==", "dGhlIHNhbXBsZSBub25jZQ==\v")),
+		one("key-obs-fold", edit("Key: dGhlIHNhbXBsZSBub25jZQ==", "Key:\r\n dGhlIHNhbXBsZSBub25jZQ==")),
+		one("upgrade-obs-fold", edit("Upgrade: websocket", "Upgrade: foo,\r\n\twebsocket")),
+		one("bare-lf", edit("Upgrade: websocket\r\n", "Upgrade: websocket\n")),
+		one("bare-lf-only", []byte(strings.ReplaceAll(rfcRequest, "\r\n", "\n")+"\r\n\r\n")),
+		one("bare-cr", edit("Upgrade: websocket\r\n", "Upgrade: websocket\rX-Y: z\r\n")),
+		one("nul-in-value", edit("Host: server.example.com", "Host: server.example.com\r\nX-Nul: a\x00b")),
+		one("nul-in-key", edit("dGhlIHNhbXBsZSBub25jZQ==", "dGhlIHNhbXBsZSBub25jZQ==\x00")),
+		one("space-before-colon", edit("Upgrade:", "Upgrade :")),
+		one("space-in-name", edit("Upgrade:", "Up grade:")),
+		one("line-without-colon", edit("Upgrade:", "X-No-Colon\r\nUpgrade:")),
+		one("two-hosts", edit("Host: server.example.com", "Host: server.example.com\r\nHost: other.example.com")),
+		one("host-with-space", edit("Host: server.example.com", "Host: server example")),
+		one("key-padding-bits", edit("dGhlIHNhbXBsZSBub25jZQ==", "dGhlIHNhbXBsZSBub25jZR==")),
+		one("asterisk-target", edit("GET /chat", "GET *")),
+		one("bad-percent-escape", edit("GET /chat", "GET /%zz")),
+		one("two-spaces-in-request-line", edit("GET /chat", "GET  /chat")),
+		one("leading-empty-line", []byte("\r\n"+rfcRequest)),
+		one("content-length-zero", edit("Sec-WebSocket-Version: 13\r\n", "Sec-WebSocket-Version: 13\r\nContent-Length: 00\r\n")),
+		one("content-length-plus", edit("Sec-WebSocket-Version: 13\r\n", "Sec-WebSocket-Version: 13\r\nContent-Length: +0\r\n")),
 	}
 }
 
@@ -323,6 +349,10 @@ func inflateSeeds() []seed {
 		one("limit-exactly", compressMessage(make([]byte, inflateLimit))),
 		one("limit-plus-one", compressMessage(make([]byte, inflateLimit+1))),
 		one("text-kosme", compressMessage([]byte("κόσμε κόσμε κόσμε"))),
+		one("sender-kept-tail", hexBytes("f2 48 cd c9 c9 07 00 00 00 ff ff")),
+		// Past the limit (4 KiB) before it ends inside a block: too big
+		// and invalid, either verdict is right.
+		one("too-big-then-truncated", hexBytes("ec c7 37 0d c0 30 00 00 30 2a a5 d6 ec cd ff 0c 8e 48 3e fd b7 30 42 38 31 a6 30 32 30 30 30 30 30 30 30")),
 		one("long-distance", compressMessage(append(append([]byte("0123456789abcdef"), make([]byte, 30000)...), "0123456789abcdef"...))),
 	}
 	for _, n := range []int{1, 10, 100, 1000, 10000, 40000} {

@@ -24,6 +24,7 @@ func TestServerShippedSeedsOnReference(t *testing.T) {
 	}{
 		{"session", target.Reference(server.SessionConfig{})},
 		{"shell", target.Conn(serveReferenceShell)},
+		{"handler", target.Handler(referenceHandler)},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			// A server's first connections make what it keeps for all

@@ -14,13 +14,18 @@ type walkResult struct {
 	// out is the number of octets the message stands for, up to where
 	// the walk stopped.
 	out int
+	// tooBig: out passed the limit before the walk stopped, and before
+	// err if there is one. The walk goes on past the limit (counting
+	// costs nothing per octet) to learn whether the message is also
+	// invalid.
+	tooBig bool
 	// final: the message ended with a block marked BFINAL, and what
 	// follows it is not DEFLATE data (RFC 7692 section 7.2.3.4).
 	// Otherwise a message that ends well ends exactly at the end of its
 	// input, after a whole block.
 	final bool
-	// err is nil for a message that ends well, else ErrTooBig, an
-	// *InvalidError or a *WindowError.
+	// err is nil for a message that ends well, else an *InvalidError or
+	// a *WindowError.
 	err error
 }
 
@@ -29,6 +34,7 @@ type deflateWalk struct {
 	in      []byte
 	bit     int // next bit to read, counted from the first octet's least significant bit
 	out     int // octets produced so far
+	tooBig  bool
 	history int // octets of earlier messages a reference may reach into
 	window  int // the farthest a reference may reach, 2^bits
 	limit   int // the most octets the message may stand for
@@ -36,14 +42,14 @@ type deflateWalk struct {
 
 // walkDeflate walks in (a message with its 00 00 ff ff tail) as RFC 1951
 // data that may refer back to history octets of earlier messages, with
-// references of at most window octets and at most limit octets of output.
-// The first problem in stream order decides: a reference beyond the window
-// or before the start of the history, more output than limit, or invalid
-// or truncated data.
+// references of at most window octets, and notes whether it stands for
+// more than limit octets. It stops at the end of the message or at the
+// first problem: a reference beyond the window or before the start of the
+// history, or invalid or truncated data.
 func walkDeflate(in []byte, history, window, limit int) walkResult {
 	w := deflateWalk{in: in, history: history, window: window, limit: limit}
 	final, err := w.blocks()
-	return walkResult{out: w.out, final: final, err: err}
+	return walkResult{out: w.out, tooBig: w.tooBig, final: final, err: err}
 }
 
 // blocks reads blocks until one marked final, or until the input ends
@@ -90,13 +96,13 @@ func (w *deflateWalk) invalid(reason string) error {
 	return &InvalidError{Output: w.out, Reason: reason}
 }
 
-// produce counts n more octets of output, or says the message is too big.
-func (w *deflateWalk) produce(n int) error {
+// produce counts n more octets of output and notes when they pass the
+// limit.
+func (w *deflateWalk) produce(n int) {
 	if n > w.limit-w.out {
-		return ErrTooBig
+		w.tooBig = true
 	}
-	w.out += n
-	return nil
+	w.out = min(w.out+n, 1<<40)
 }
 
 // stored walks a stored block (section 3.2.4): to the next octet
@@ -112,9 +118,7 @@ func (w *deflateWalk) stored() error {
 		return w.invalid(fmt.Sprintf("stored block length %#04x and its complement %#04x disagree", n, nn))
 	}
 	avail := len(w.in) - w.bit/8
-	if err := w.produce(min(int(n), avail)); err != nil {
-		return err
-	}
+	w.produce(min(int(n), avail))
 	if int(n) > avail {
 		w.bit = 8 * len(w.in)
 		return w.invalid("the input ends inside a stored block")
@@ -142,9 +146,7 @@ func (w *deflateWalk) codes(lit, dist *huffmanCode) error {
 		}
 		switch {
 		case sym < 256:
-			if err := w.produce(1); err != nil {
-				return err
-			}
+			w.produce(1)
 			continue
 		case sym == 256:
 			return nil
@@ -172,9 +174,7 @@ func (w *deflateWalk) codes(lit, dist *huffmanCode) error {
 		if d > w.window {
 			return &WindowError{Output: w.out, Distance: d, Window: w.window}
 		}
-		if err := w.produce(length); err != nil {
-			return err
-		}
+		w.produce(length)
 	}
 }
 

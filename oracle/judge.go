@@ -190,6 +190,17 @@ func (p prediction) failsOnClose(stream []byte) bool {
 	return !doneBefore && doneWith
 }
 
+// endsBeforeClientClose reports whether the model's session ends before
+// the client's first close frame begins.
+func (p prediction) endsBeforeClientClose(stream []byte) bool {
+	start, _, ok := clientCloseFrame(stream)
+	if !ok {
+		return false
+	}
+	_, done, _ := Predict(stream[:start], p.cfg())
+	return done
+}
+
 // judgeWith judges the exchange against the model under one latitude.
 func judgeWith(stream []byte, pieces [][]byte, o *target.Outcome, agreed negotiated, opt Options, lat latitude) Verdict {
 	var serverInflate *countingInflater
@@ -202,7 +213,7 @@ func judgeWith(stream []byte, pieces [][]byte, o *target.Outcome, agreed negotia
 	}
 	p := predict(stream, agreed, opt.maxMessage(), lat)
 	c := expectation(p, stream)
-	obs := observe(r, o, pieces)
+	obs := observe(r, o, pieces, p.endsBeforeClientClose(stream))
 	v := Verdict{Autobahn: replay.Judge(c, obs)}
 	v.Autobahn.Strict = append(v.Autobahn.Strict, r.strict...)
 	v.Kind = kindOf(v.Autobahn)
@@ -256,12 +267,19 @@ func expectation(p prediction, stream []byte) *corpus.Case {
 }
 
 // observe turns what the client saw into Autobahn's observations.
-func observe(r serverReading, o *target.Outcome, pieces [][]byte) *replay.Observed {
+//
+// Who closed first is read from the pieces: the server did when its close
+// frame arrived before the piece that completed the client's close. When
+// both fall in the same piece, the model's word decides: the server closed
+// first when the session ended before the client's close frame
+// (serverEndsFirst).
+func observe(r serverReading, o *target.Outcome, pieces [][]byte, serverEndsFirst bool) *replay.Observed {
 	obs := &replay.Observed{Open: true, Events: r.events, CloseReceived: r.closed, Duration: o.Duration}
 	cl := &obs.Closing
 	cl.RemoteCloseCode = r.closeCode
 	clientEnd, clientCode, clientClosed := clientClose(pieces[:o.Sent])
-	serverFirst := r.closed && (!clientClosed || closePiece(r, o) < pieceOf(pieces, clientEnd))
+	serverFirst := r.closed && (!clientClosed || closePiece(r, o) < pieceOf(pieces, clientEnd) ||
+		closePiece(r, o) == pieceOf(pieces, clientEnd) && serverEndsFirst)
 	switch {
 	case clientClosed && !serverFirst:
 		cl.ClosedByMe, cl.LocalCloseCode = true, max(clientCode, 0)

@@ -32,8 +32,9 @@ type Frame struct {
 
 // ModelConfig is what the model knows of the session's configuration.
 type ModelConfig struct {
-	// maxMessage bounds a message (compressed bytes as received, and the
-	// inflated message): more fails the connection with 1009.
+	// MaxMessage bounds a message (the inflated message, and a compressed
+	// one as received with an allowance, see wireLimit): more fails the
+	// connection with 1009.
 	MaxMessage int
 	// inflate, when not nil, means permessage-deflate was negotiated:
 	// RSV1 marks a compressed message, and inflate turns each one, in
@@ -152,10 +153,22 @@ func (m *sessionModel) judgeHeader(fin bool, rsv, op byte, masked bool, length u
 		return CodeProtocolError // a new message before the last one ended
 	case op != OpContinuation && rsv != 0 && (m.cfg.Inflate == nil || rsv != 4):
 		return CodeProtocolError // RSV bits no extension gave meaning
-	case uint64(len(m.msg))+length > uint64(m.cfg.MaxMessage):
+	case uint64(len(m.msg))+length > m.wireLimit(op, rsv):
 		return CodeTooBig
 	}
 	return 0
+}
+
+// wireLimit is how long the message the frame belongs to may be on the
+// wire: MaxMessage, or for a compressed message an eighth more plus 64
+// octets (deflate's worst case with fixed codes), since only its inflated
+// size counts against MaxMessage.
+func (m *sessionModel) wireLimit(op, rsv byte) uint64 {
+	limit := uint64(m.cfg.MaxMessage)
+	if op == OpContinuation && m.msgCompressed || op != OpContinuation && rsv == 4 {
+		limit += limit/8 + 64
+	}
+	return limit
 }
 
 // frame acts on a frame whose header passed: payload is what arrived of

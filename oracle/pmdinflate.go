@@ -6,11 +6,33 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"sync"
 )
 
-// ErrTooBig is returned by Inflater.Inflate when a message inflates to more
-// than the limit: a server answers it with close code 1009.
+// ErrTooBig is matched (errors.Is) by the error Inflater.Inflate returns
+// for a message that inflates to more than the limit: a server answers it
+// with close code 1009.
 var ErrTooBig = errors.New("oracle: the inflated message exceeds the limit")
+
+// TooBigError is a message that passes the limit and is invalid further
+// on. It matches both ErrTooBig and ErrInvalid: a server that stops at the
+// limit answers 1009, one that checks the whole message first (or inflates
+// it in chunks larger than what is left of the limit) answers 1007, and
+// both are right.
+type TooBigError struct {
+	// Invalid is what is wrong further on, an *InvalidError or a
+	// *WindowError.
+	Invalid error
+}
+
+func (e *TooBigError) Error() string {
+	return fmt.Sprintf("oracle: the inflated message exceeds the limit, and further on: %v", e.Invalid)
+}
+
+// Is makes the error match ErrTooBig, and what Invalid matches.
+func (e *TooBigError) Is(target error) bool {
+	return target == ErrTooBig || errors.Is(e.Invalid, target)
+}
 
 // ErrInvalid is matched (errors.Is) by every error for a message that is
 // not valid compressed data under the agreement: a server answers it with
@@ -83,12 +105,15 @@ var syncTail = []byte{0x00, 0x00, 0xFF, 0xFF}
 //     back into the earlier messages of the connection, otherwise only into
 //     itself;
 //   - limit: a message that inflates to more octets than the limit is
-//     ErrTooBig, found as soon as the output passes the limit, so that a
-//     compression bomb costs no more than the limit.
+//     ErrTooBig; compress/flate stops as soon as its output passes the
+//     limit, so that a compression bomb costs no more than the limit (the
+//     walk only counts octets).
 //
-// The first problem in stream order decides which error a message gets.
-// Each message's octets come from compress/flate; the walk must agree
-// with it on their number (ErrDisagreement otherwise).
+// The first problem in stream order decides which error a message gets,
+// with one latitude: a message that passes the limit and is invalid
+// further on gets a *TooBigError, which matches both. Each message's
+// octets come from compress/flate; the walk must agree with it on their
+// number (ErrDisagreement otherwise).
 //
 // The reference server holds a client that promised 8 window bits to 9,
 // because zlib silently used 9 for 8 (see its documentation); to model
@@ -99,8 +124,11 @@ type Inflater struct {
 	limit    int
 	history  []byte // under context takeover: the last window octets of earlier messages
 	produced int    // under context takeover: how many octets the earlier messages inflated to
-	reader   io.ReadCloser
 }
+
+// flateReaders keeps compress/flate readers for reuse: each holds a 32 KiB
+// window and its tables, too much to build for every message.
+var flateReaders = sync.Pool{New: func() any { return flate.NewReader(bytes.NewReader(nil)) }}
 
 // NewInflater returns an Inflater for the client-to-server direction of a
 // connection with the agreed parameters; limit bounds each inflated
@@ -114,32 +142,32 @@ func NewInflater(agreed PMDAgreement, limit int) *Inflater {
 		takeover: !agreed.ClientNoContextTakeover,
 		window:   1 << bits,
 		limit:    max(limit, 0),
-		reader:   flate.NewReader(bytes.NewReader(nil)),
 	}
 }
 
 // Inflate returns the message that compressed (one message's payload as
 // received, fragments joined, without the 00 00 ff ff tail) inflates to.
-// The error is ErrTooBig, an error matching ErrInvalid (*InvalidError,
-// *WindowError), or ErrDisagreement. After an error the Inflater is as it
-// was before the call.
+// The error matches ErrTooBig (ErrTooBig, *TooBigError) or ErrInvalid
+// (*InvalidError, *WindowError), or both (*TooBigError), or is
+// ErrDisagreement; compare with errors.Is. After an error the Inflater is
+// as it was before the call.
 func (in *Inflater) Inflate(compressed []byte) ([]byte, error) {
 	data := make([]byte, 0, len(compressed)+len(syncTail))
 	data = append(append(data, compressed...), syncTail...)
 	walk := walkDeflate(data, in.produced, in.window, in.limit)
 	var we *WindowError
-	if errors.As(walk.err, &we) {
+	if errors.As(walk.err, &we) && !walk.tooBig {
 		return nil, walk.err
 	}
 
-	if err := in.reader.(flate.Resetter).Reset(bytes.NewReader(data), in.history); err != nil {
-		return nil, fmt.Errorf("%w: %v", ErrDisagreement, err)
-	}
-	msg, ferr := io.ReadAll(io.LimitReader(in.reader, int64(in.limit)+1))
+	msg, ferr := inflateWithFlate(data, in.history, min(walk.out, in.limit+1))
 	switch {
-	case walk.err == ErrTooBig:
+	case walk.tooBig:
 		if len(msg) <= in.limit {
 			return nil, fmt.Errorf("%w: the walk passes the limit of %d octets, compress/flate stops at %d (%v)", ErrDisagreement, in.limit, len(msg), ferr)
+		}
+		if walk.err != nil {
+			return nil, &TooBigError{Invalid: walk.err}
 		}
 		return nil, ErrTooBig
 	case walk.err != nil:
@@ -163,6 +191,22 @@ func (in *Inflater) Inflate(compressed []byte) ([]byte, error) {
 		in.produced = min(in.produced+len(msg), 1<<30)
 	}
 	return msg, nil
+}
+
+// inflateWithFlate inflates data with compress/flate, with dict as the
+// octets before it, up to want octets, and returns them with the error
+// that ended the stream (nil at the end of a final block,
+// io.ErrUnexpectedEOF when the data ends without one).
+func inflateWithFlate(data, dict []byte, want int) ([]byte, error) {
+	fr := flateReaders.Get().(io.ReadCloser)
+	defer flateReaders.Put(fr)
+	if err := fr.(flate.Resetter).Reset(bytes.NewReader(data), dict); err != nil {
+		return nil, err
+	}
+	// One octet more than asked shows whether the stream goes on.
+	buf := bytes.NewBuffer(make([]byte, 0, want+1))
+	_, err := buf.ReadFrom(io.LimitReader(fr, int64(want)+1))
+	return buf.Bytes(), err
 }
 
 // appendWindow appends msg to history and keeps the last window octets.

@@ -168,12 +168,17 @@ func TestInflateLimit(t *testing.T) {
 			t.Errorf("limit %d: %d octets, %v", limit, len(got), err)
 		}
 	}
-	// A bomb: 8 MiB of zeros stop at the limit, and a problem after the
-	// limit is not reached.
+	// A bomb: 8 MiB of zeros stop at the limit. Made invalid after the
+	// limit, it is both too big and invalid: a server may say either.
 	bomb := compress(t, flate.BestCompression, true, make([]byte, 8<<20))[0]
-	bomb = append(bomb[:len(bomb):len(bomb)], 0x06)
 	if _, err := NewInflater(takeover15, 1<<16).Inflate(bomb); err != ErrTooBig {
 		t.Errorf("bomb: %v, want ErrTooBig", err)
+	}
+	bad := append(bomb[:len(bomb):len(bomb)], 0x06)
+	_, err := NewInflater(takeover15, 1<<16).Inflate(bad)
+	var tb *TooBigError
+	if !errors.As(err, &tb) || !errors.Is(err, ErrTooBig) || !errors.Is(err, ErrInvalid) {
+		t.Errorf("bomb made invalid after the limit: %v, want a *TooBigError matching ErrTooBig and ErrInvalid", err)
 	}
 	// A problem before the limit is.
 	if _, err := NewInflater(takeover15, 3).Inflate(unhex("f2 48 cd 06")); !errors.Is(err, ErrInvalid) {

@@ -66,6 +66,11 @@
 //
 //	seed 1512937052; rerun: cd /src/wsfuzz && PROPS_SEED=1512937052 PROPS_N=10000 go test ./props -run '^TestFragmentedEcho$'
 //
+// Every can-fail test (TestCanFail*: a property against a deliberately
+// broken implementation, which it must catch and shrink to a small
+// counterexample) must do so for every seed; scripts/canfail-seeds.sh runs
+// them all for seeds 1 to 1000 and lists any seed that misses.
+//
 // This package's own tests give the properties that drive whole sessions a
 // fraction of PROPS_N: FragmentedEcho, FailFastMidFrame and SessionModel a
 // quarter (the model runs sequences of up to 40 actions), ChopInvariance a

@@ -32,6 +32,16 @@ func (c *deflateCodec) Inflate(dst, compressed []byte, limit int64) ([]byte, err
 	return c.in.Inflate(dst, compressed, limit)
 }
 
+// InflateFunc inflates a message in pieces, keeping none of it (see
+// pieceInflater).
+func (c *deflateCodec) InflateFunc(compressed []byte, limit int64, yield func(piece []byte) error) (int64, error) {
+	return c.in.InflateFunc(compressed, limit, yield)
+}
+
+// ForgetCompression starts the next compressed message from an empty
+// context (see compressionForgetter).
+func (c *deflateCodec) ForgetCompression() { c.out.Reset() }
+
 // Release gives pooled compression state back while the connection is
 // quiet; the next message takes it again.
 func (c *deflateCodec) Release() {

@@ -1,30 +1,28 @@
 package server
 
 import (
+	"container/list"
 	"errors"
 	"net"
 	"os"
+	"strconv"
 	"sync"
 	"time"
 
 	"github.com/wsfuzz/wsfuzz/server/wire"
 )
 
-// quietAfter is how long a connection with compression may be silent
-// before its compression state goes back to the pools.
+// quietAfter is how long a connection may be silent before its session
+// lets go of what it can rebuild (Session.Release): compression state,
+// and the message and output buffers it keeps for reuse.
 const quietAfter = time.Second
 
 // largeReadSize is the read size while a long frame's payload streams in,
 // and for a connection whose last read was long: a 64 KiB message with its
 // header then arrives in one read, and a 1 MiB message in 8 instead of the
-// 32 it takes through the 32 KiB buffer each connection keeps. The large
-// buffers are pooled; a connection holds one only during such reads.
+// 32 it takes through a 32 KiB buffer. A connection holds one only during
+// such reads (Server.longReads).
 const largeReadSize = 128 << 10
-
-var largeReadBuffers = sync.Pool{New: func() any { b := make([]byte, largeReadSize); return &b }}
-
-// busyResponse answers a connection over Config.MaxConnections.
-const busyResponse = "HTTP/1.1 503 Service Unavailable\r\nContent-Type: text/plain; charset=utf-8\r\nConnection: close\r\nContent-Length: 25\r\n\r\ntoo many open connections\n"
 
 // conn serves one TCP connection: handshake, then the read-feed-write loop.
 type conn struct {
@@ -32,10 +30,18 @@ type conn struct {
 	nc  net.Conn
 	id  uint64
 
-	// mu orders Shutdown's wake-up against the read loop's deadlines:
-	// once goingAway is set, the loop sets no deadline later than now.
+	// pending is c's place in Server.pending while it is in the opening
+	// handshake (guarded by the server's mu); admitted is set once it
+	// counts against MaxConnections.
+	pending  *list.Element
+	admitted bool
+
+	// mu orders wake-ups (Shutdown, eviction) against the read loop's
+	// deadlines: once one is set, the loop sets no deadline later than
+	// now.
 	mu        sync.Mutex
-	goingAway bool
+	goingAway bool // the server is shutting down
+	evicted   bool // newer connections took c's handshake place
 
 	// writeSet is when the write deadline was last moved: it moves at most
 	// every 100 ms, not on every write.
@@ -45,7 +51,8 @@ type conn struct {
 	held *[]byte
 }
 
-// goAway asks the connection to close with 1001 and wakes its read.
+// goAway asks the connection to close with 1001 (503 while in the
+// handshake) and wakes its read.
 func (c *conn) goAway() {
 	c.mu.Lock()
 	c.goingAway = true
@@ -53,12 +60,27 @@ func (c *conn) goAway() {
 	c.mu.Unlock()
 }
 
-// setReadDeadline sets the read deadline unless a shutdown already woke
-// the connection; it reports whether the server is going away.
-func (c *conn) setReadDeadline(t time.Time) (goingAway bool) {
+// evict wakes a connection in the handshake to answer 503.
+func (c *conn) evict() {
+	c.mu.Lock()
+	c.evicted = true
+	c.nc.SetReadDeadline(time.Now())
+	c.mu.Unlock()
+}
+
+// wakeReason reports why the connection was woken, if it was.
+func (c *conn) wakeReason() (goingAway, evicted bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if c.goingAway {
+	return c.goingAway, c.evicted
+}
+
+// setReadDeadline sets the read deadline unless the connection was woken
+// (shutdown, eviction); it reports whether it was.
+func (c *conn) setReadDeadline(t time.Time) (woken bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.goingAway || c.evicted {
 		return true
 	}
 	c.nc.SetReadDeadline(t)
@@ -72,84 +94,111 @@ func (c *conn) logf(format string, args ...any) {
 func (c *conn) serve() {
 	defer c.srv.untrack(c)
 	defer c.nc.Close()
-	cfg := &c.srv.cfg
-	if c.srv.Active() > cfg.MaxConnections {
-		c.nc.SetWriteDeadline(time.Now().Add(cfg.WriteTimeout))
-		c.nc.Write([]byte(busyResponse))
-		c.logf("refused: %d connections open", cfg.MaxConnections)
-		return
-	}
-	buf := make([]byte, cfg.ReadBufferSize)
-	res, rest, ok := c.handshake(buf)
+	res, rest, ok := c.handshake()
 	if !ok {
 		return
 	}
-	sess := NewSession(SessionConfig{MaxMessageSize: cfg.MaxMessageSize, MaxFrameSize: cfg.MaxFrameSize, Compression: res.Codec})
+	cfg := &c.srv.cfg
+	codec := res.Codec
+	if codec != nil {
+		codec = c.srv.inflating.pace(codec)
+	}
+	sess := NewSession(SessionConfig{MaxMessageSize: cfg.MaxMessageSize, MaxFrameSize: cfg.MaxFrameSize, Compression: codec, Memory: c.srv.budget})
+	defer sess.Release()
 	start := time.Now()
 	if !c.write(sess, rest) {
 		return
 	}
 	var (
 		sentClose   bool
-		released    bool      // compression state given back while quiet
+		released    bool      // session's rebuildable state let go while quiet
 		lastRead    = start   // when the client last sent something
 		lastSet     time.Time // when the read deadline was last moved
 		writeFailed bool
-		readBuf     []byte  // where the read in progress goes
-		large       *[]byte // a pooled large buffer, held during a long read
-		longReads   bool    // the previous read filled more than half of buf
+		stalled     bool    // the message in progress made too little progress
+		readBuf     *[]byte // the buffer of the read in progress, borrowed
+		long        bool    // readBuf is a large one (Server.longReads)
+		longReads   bool    // the previous read filled more than half a buffer
+		stall       stallWatch
 	)
-	// releaseLarge gives the large buffer back. It is kept from one read
+	// releaseRead gives the read buffer back. It is kept from one read
 	// to the next while reads follow at once, and given back before the
-	// connection waits for the client.
-	releaseLarge := func() {
-		if large != nil {
-			largeReadBuffers.Put(large)
-			large = nil
+	// connection writes or waits for the client: an idle connection holds
+	// no read buffer.
+	releaseRead := func() {
+		switch {
+		case readBuf == nil:
+		case long:
+			c.srv.longReads.put(readBuf)
+		default:
+			c.srv.readBuffers.Put(readBuf)
 		}
+		readBuf = nil
 	}
 	defer func() {
-		releaseLarge()
+		releaseRead()
 		c.releaseHeld()
 	}()
 	// moveReadDeadline moves the read deadline at most every 100 ms, so
-	// the hot path does not touch the timer on every read. It runs before
-	// every read, and before the pump starts: a pump started with a
-	// deadline that has passed ends before its first read.
+	// the hot path does not touch the timer on every read (lastSet is
+	// cleared to force a move). The deadline is the earliest of: the idle
+	// timeout, the quiet point (while the session holds what Release
+	// lets go), and the end of a stalled message's window.
 	moveReadDeadline := func() {
 		if now := time.Now(); !sentClose && now.Sub(lastSet) > 100*time.Millisecond {
-			wait := cfg.IdleTimeout
-			if res.Codec != nil && !released {
-				wait = min(wait, quietAfter)
+			deadline := lastRead.Add(cfg.IdleTimeout)
+			if t := lastRead.Add(quietAfter); !released && t.Before(deadline) {
+				deadline = t
+			}
+			if t := stall.since.Add(cfg.StallTimeout); stall.active && t.Before(deadline) {
+				deadline = t
 			}
 			lastSet = now
-			c.setReadDeadline(lastRead.Add(wait))
+			c.setReadDeadline(deadline)
 		}
 	}
 	pump := readPump{
 		buffer: func() []byte {
 			moveReadDeadline()
-			readBuf = buf
-			if longReads || sess.Expecting() > int64(len(buf)) {
-				if large == nil {
-					large = largeReadBuffers.Get().(*[]byte)
-				}
-				readBuf = *large
+			wantLong := longReads || sess.Expecting() > int64(cfg.ReadBufferSize)
+			if readBuf != nil && !long && wantLong {
+				releaseRead()
 			}
-			return readBuf
+			if readBuf == nil && wantLong {
+				if readBuf = c.srv.longReads.get(); readBuf != nil {
+					long = true
+				}
+			}
+			if readBuf == nil {
+				readBuf, long = c.srv.readBuffers.Get().(*[]byte), false
+			}
+			return (*readBuf)[:cap(*readBuf)]
 		},
 		got: func(n int) bool {
-			lastRead, released = time.Now(), false
-			longReads = n > len(buf)/2
-			out, _, _ := sess.Feed(readBuf[:n])
-			if !c.emit(out, (n == len(readBuf) || sess.Expecting() > 0) && !sess.Done()) {
+			now := time.Now()
+			lastRead, released = now, false
+			b := (*readBuf)[:cap(*readBuf)]
+			full := n == len(b)
+			longReads = n > cfg.ReadBufferSize/2
+			out, _, _ := sess.Feed(b[:n])
+			if !full {
+				releaseRead() // the pump waits next: nothing to keep it for
+			}
+			if stall.observe(sess, now) {
+				lastSet = time.Time{} // a message began: its window ends the wait
+			}
+			if stall.due(now, cfg.StallTimeout) && stall.stalled(sess, now, cfg.stallBytes()) {
+				stalled = true
+			}
+			if !c.emit(out, (full || sess.Expecting() > 0) && !sess.Done() && !stalled) {
 				writeFailed = true
 				return false
 			}
-			return !sess.Done()
+			return !sess.Done() && !stalled
 		},
 		beforeWait: func() bool {
-			releaseLarge()
+			releaseRead()
+			moveReadDeadline()
 			if sess.Expecting() > 0 && c.holding() {
 				return true // the rest of the frame is on its way
 			}
@@ -160,37 +209,49 @@ func (c *conn) serve() {
 	for !sess.Done() {
 		moveReadDeadline()
 		err := pump.pumpReads(c.nc)
+		releaseRead()
 		if writeFailed || !c.flushHeld() {
 			return
 		}
-		if err == nil {
-			continue // the session is done
-		}
-		if !errors.Is(err, os.ErrDeadlineExceeded) {
-			c.logf("dropped by client after %v: %v", time.Since(start).Round(time.Millisecond), err)
+		now := time.Now()
+		if err != nil && !errors.Is(err, os.ErrDeadlineExceeded) {
+			c.logf("dropped by client after %v: %v", now.Sub(start).Round(time.Millisecond), err)
 			return
 		}
-		if sentClose {
+		if err != nil && sentClose {
 			c.logf("no close frame from client within %v", cfg.CloseTimeout)
 			return
 		}
 		goingAway := c.isGoingAway()
-		if !goingAway && time.Since(lastRead) < cfg.IdleTimeout {
-			// Quiet, not idle: let the compression state go.
-			sess.Release()
-			released, lastSet = true, time.Time{}
+		if err != nil && !goingAway && !stalled && stall.due(now, cfg.StallTimeout) {
+			stalled = stall.stalled(sess, now, cfg.stallBytes())
+		}
+		var code wire.CloseCode
+		var reason string
+		switch {
+		case err == nil && !stalled:
+			continue // the session is done
+		case stalled && !sentClose:
+			code, reason = wire.ClosePolicyViolation, "message stalled: under "+strconv.FormatInt(cfg.stallBytes(), 10)+" bytes in "+cfg.StallTimeout.String()
+		case goingAway:
+			code, reason = wire.CloseGoingAway, "server shutting down"
+		case now.Sub(lastRead) >= cfg.IdleTimeout:
+			code, reason = wire.CloseGoingAway, "idle timeout"
+		default:
+			if !released && now.Sub(lastRead) >= quietAfter {
+				// Quiet, not idle: let go of what can be rebuilt.
+				sess.Release()
+				released = true
+			}
+			lastSet = time.Time{}
 			continue
 		}
-		reason := "idle timeout"
-		if goingAway {
-			reason = "server shutting down"
-		}
-		if !c.send(sess.Close(wire.CloseGoingAway, reason)) {
+		if !c.send(sess.Close(code, reason)) {
 			return
 		}
-		sentClose = true
+		sentClose, stalled = true, false
 		c.nc.SetReadDeadline(time.Now().Add(cfg.CloseTimeout))
-		c.logf("sent close 1001 (%s)", reason)
+		c.logf("sent close %d (%s)", code, reason)
 	}
 	if err := sess.Err(); err != nil {
 		c.logf("failed the connection: %v", err)
@@ -204,39 +265,6 @@ func (c *conn) isGoingAway() bool {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	return c.goingAway
-}
-
-// handshake reads and answers the opening handshake. It returns the
-// accepted result and the bytes read past the request.
-func (c *conn) handshake(buf []byte) (HandshakeResult, []byte, bool) {
-	cfg := &c.srv.cfg
-	c.nc.SetReadDeadline(time.Now().Add(cfg.HandshakeTimeout))
-	n := 0
-	for {
-		m, err := c.nc.Read(buf[n:])
-		n += m
-		res, consumed, herr := ReadHandshake(buf[:n], cfg.Negotiate)
-		if herr == nil {
-			c.nc.SetWriteDeadline(time.Now().Add(cfg.WriteTimeout))
-			if _, err := c.nc.Write(res.Response); err != nil {
-				return res, nil, false
-			}
-			if !res.Accepted() {
-				c.logf("handshake refused: %d %s", res.Status, res.Reason)
-				c.linger()
-				return res, nil, false
-			}
-			c.logf("upgraded (extensions: %q)", res.Extensions)
-			c.nc.SetReadDeadline(time.Time{})
-			return res, buf[consumed:n], true
-		}
-		if err != nil {
-			if errors.Is(err, os.ErrDeadlineExceeded) {
-				c.logf("handshake not finished within %v", cfg.HandshakeTimeout)
-			}
-			return HandshakeResult{}, nil, false
-		}
-	}
 }
 
 // write feeds p to the session and writes the session's output.

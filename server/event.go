@@ -42,9 +42,12 @@ func (k EventKind) String() string {
 
 // Event is one thing that happened while feeding a session. Data is the
 // message or control payload; it aliases the session's buffers and is valid
-// until the next call to Feed or Close. A binary message that arrived as one
-// frame spanning several chunks is streamed through rather than held, so
-// its event has no Data: its payload left in the output as it arrived.
+// until the next call to Feed, Close or Release. A binary message that
+// arrived as one frame spanning several chunks is streamed through rather
+// than held, so its event has no Data: its payload left in the output as it
+// arrived. A compressed message has none either: it is inflated in pieces
+// that are checked and compressed again for the echo as they come, and
+// never held whole.
 type Event struct {
 	Kind EventKind
 	Data []byte

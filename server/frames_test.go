@@ -2,6 +2,7 @@ package server
 
 import (
 	"encoding/binary"
+	"math/rand/v2"
 
 	"github.com/wsfuzz/wsfuzz/server/wire"
 )
@@ -56,4 +57,13 @@ func feedAll(cfg SessionConfig, stream []byte, chops ...int) (out []byte, s *Ses
 	}
 	o, _, _ := s.Feed(stream)
 	return append(out, o...), s
+}
+
+// randomBytes returns n bytes that do not compress, the same every run.
+func randomBytes(n int) []byte {
+	var seed [32]byte
+	seed[0] = byte(n)
+	b := make([]byte, n)
+	rand.NewChaCha8(seed).Read(b)
+	return b
 }

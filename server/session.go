@@ -28,6 +28,11 @@ type SessionConfig struct {
 	// Compression is the permessage-deflate codec negotiated in the
 	// opening handshake, nil when no extension was negotiated.
 	Compression MessageCodec
+	// Memory, when not nil, is the budget the session's message,
+	// inflation and output buffers are reserved from (usually one budget
+	// for a whole server). A buffer the budget cannot cover fails the
+	// connection with 1013 (try again later). Nil counts nothing.
+	Memory *MemoryBudget
 }
 
 // MessageCodec compresses and inflates whole messages for an extension
@@ -44,21 +49,24 @@ type MessageCodec interface {
 	Release()
 }
 
-// Release lets the session's compression state go back to its pools while
-// the connection is quiet; the network shell calls it when a connection has
-// been silent for a while.
-func (s *Session) Release() {
-	if s.codec != nil {
-		s.codec.Release()
-	}
-}
-
-// Protocol errors the session finds beyond the header rules of package wire.
+// Protocol errors the session finds beyond the header rules of package
+// wire, and the one failure that is the server's, not the client's.
 var (
 	errInflate       = &wire.Error{Code: wire.CloseInvalidPayload, Reason: "compressed message does not inflate"}
 	errInflateTooBig = &wire.Error{Code: wire.CloseMessageTooBig, Reason: "message inflates past the size limit"}
 	errCompress      = &wire.Error{Code: wire.CloseInternalError, Reason: "compressing the echo failed"}
+	errNoMemory      = &wire.Error{Code: wire.CloseTryAgainLater, Reason: "server memory budget exhausted"}
 )
+
+// CompressedAllowance returns how long a compressed message may be on the
+// wire when its inflated size is bounded by maxMessage: an eighth more,
+// which covers every compressor that sends stored blocks or fixed Huffman
+// codes (at worst 9 bits per octet), so that any message within the limit
+// fits however it was compressed. The inflated size is what counts against
+// maxMessage.
+func CompressedAllowance(maxMessage int64) int64 {
+	return maxMessage + maxMessage/8 + 64
+}
 
 type sessionState uint8
 
@@ -85,15 +93,20 @@ const (
 // answers pings with pongs, ignores unsolicited pongs, completes the
 // closing handshake by echoing the peer's code, and fails the connection
 // at the first violation: 1002 for protocol errors, 1007 for invalid
-// UTF-8 (fail fast, mid-frame), 1009 for messages over the limit.
+// UTF-8 (fail fast, mid-frame), 1009 for messages over the limit. With a
+// memory budget (SessionConfig.Memory), a buffer the budget cannot cover
+// fails the connection with 1013 (try again later) instead.
 //
 // The same client bytes give the same output bytes however they are
 // chopped, except that output appears as soon as it is due.
 type Session struct {
 	maxMessage, maxFrame int64
+	maxCompressed        int64 // bound of a compressed message on the wire
+	frameLimitSet        bool  // MaxFrameSize was set below MaxMessageSize
 	codec                MessageCodec
 	allowedRsv           byte
 	state                sessionState
+	mem                  sessionMemory
 
 	// Header bytes of a frame whose header spans chunks.
 	hdr    [wire.MaxHeaderLen]byte
@@ -106,12 +119,18 @@ type Session struct {
 	remaining int64
 	maskPos   int
 
-	// The message being reassembled; msgOp is 0 when none is.
+	// The message being reassembled; msgOp is 0 when none is. msg starts
+	// with msgHead octets of room for the echo's header, so that the
+	// echo of a reassembled message is written in place, not copied.
 	msgOp         wire.Opcode
 	msgCompressed bool
 	msg           []byte
 	text          wire.UTF8Validator
 	validate      bool // stream UTF-8 validation (uncompressed text)
+
+	// received counts the payload octets of data frames: a shell watches
+	// it to tell a message that makes progress from a stalled one.
+	received int64
 
 	ctl    [wire.MaxControlPayload]byte
 	ctlLen int
@@ -122,21 +141,27 @@ type Session struct {
 	pendingCode        wire.CloseCode
 	pendingCloseReason string
 
-	inflated []byte // compressed messages inflate here
-	out      []byte
-	events   []Event
-	err      error
+	staged []byte // inflated octets waiting to be compressed for the echo
+	out    []byte
+	events []Event
+	err    error
 }
+
+// msgHead is the room at the start of msg for the echo's frame header.
+const msgHead = wire.MaxHeaderLen
 
 // NewSession returns a session in the open state.
 func NewSession(cfg SessionConfig) *Session {
 	s := &Session{maxMessage: cfg.MaxMessageSize, maxFrame: cfg.MaxFrameSize, codec: cfg.Compression}
+	s.mem.budget = cfg.Memory
 	if s.maxMessage <= 0 {
 		s.maxMessage = DefaultMaxMessageSize
 	}
-	if s.maxFrame <= 0 || s.maxFrame > s.maxMessage {
+	s.frameLimitSet = s.maxFrame > 0 && s.maxFrame < s.maxMessage
+	if !s.frameLimitSet {
 		s.maxFrame = s.maxMessage
 	}
+	s.maxCompressed = CompressedAllowance(s.maxMessage)
 	if s.codec != nil {
 		s.allowedRsv = wire.Rsv1
 	}
@@ -159,6 +184,36 @@ func (s *Session) Expecting() int64 {
 		return 0
 	}
 	return s.remaining
+}
+
+// Release lets go of what the session can rebuild, while the connection
+// is quiet: the compression state goes back to its pools, and the output,
+// message and inflation buffers kept for reuse are dropped, their memory
+// given back to the budget (a message in progress keeps its buffer). The
+// network shell calls it when a connection has been silent for a while,
+// and once more when the connection is over: a session that is done then
+// holds nothing. What the last Feed or Close returned is invalid after
+// Release.
+func (s *Session) Release() {
+	if s.codec != nil {
+		s.codec.Release()
+	}
+	clear(s.events)
+	s.events = s.events[:0]
+	s.mem.drop(&s.out, &s.mem.out)
+	s.mem.drop(&s.staged, &s.mem.staged)
+	if s.msgOp == 0 || s.state == stateDone {
+		s.mem.drop(&s.msg, &s.mem.msg)
+	}
+}
+
+// Progress reports the payload octets of data frames received so far, and
+// whether a message is in progress: a data frame begun and not complete,
+// or a fragmented message not yet final. A shell that sees a message in
+// progress whose count does not move can fail it (Close) and so release
+// what it holds; control frames do not move the count.
+func (s *Session) Progress() (received int64, inMessage bool) {
+	return s.received, s.msgOp != 0 || s.inFrame && !s.frame.OpCode.IsControl()
 }
 
 // Feed processes the next chunk of the client's stream and returns the bytes
@@ -186,15 +241,21 @@ func (s *Session) Feed(p []byte) (out []byte, events []Event, err error) {
 // idle timeout): it returns the close frame to send. The session then
 // discards data until the peer's close frame arrives.
 //
-// While a streamed binary echo is half written, the close frame cannot go
-// out yet: Close then returns nothing and the frame follows the rest of the
-// echo, once the client has sent the rest of its frame.
+// A message in progress is given up: it will not be echoed, and its
+// buffer is released at once. While a streamed binary echo is half
+// written, the close frame cannot go out yet: Close then returns nothing
+// and the frame follows the rest of the echo, once the client has sent the
+// rest of its frame.
 func (s *Session) Close(code wire.CloseCode, reason string) []byte {
 	s.begin()
 	if s.state != stateOpen {
 		return s.out
 	}
 	s.state = stateClosing
+	if s.inFrame && s.sink == sinkMessage {
+		s.sink = sinkDiscard // the rest of the message is read, not kept
+	}
+	s.mem.drop(&s.msg, &s.mem.msg)
 	if s.inFrame && s.sink == sinkStream {
 		s.pendingClose, s.pendingCode, s.pendingCloseReason = true, code, reason
 		return s.out
@@ -205,7 +266,7 @@ func (s *Session) Close(code wire.CloseCode, reason string) []byte {
 
 func (s *Session) begin() {
 	if cap(s.out) > retainLimit {
-		s.out = nil
+		s.mem.drop(&s.out, &s.mem.out)
 	}
 	s.out = s.out[:0]
 	clear(s.events)
@@ -293,14 +354,14 @@ func (s *Session) beginFrame(h wire.Header) error {
 		if s.msgOp != 0 {
 			return wire.ErrExpectedContinuation
 		}
+		s.msgCompressed = h.Rsv&wire.Rsv1 != 0
+		s.msg = s.msg[:0]
 		if err := s.checkSize(h); err != nil {
 			return err
 		}
 		s.msgOp = h.OpCode
-		s.msgCompressed = h.Rsv&wire.Rsv1 != 0
 		s.validate = h.OpCode == wire.OpText && !s.msgCompressed
 		s.text.Reset()
-		s.msg = s.msg[:0]
 		s.sink = sinkMessage
 	}
 	if s.state == stateClosing && s.sink == sinkMessage {
@@ -315,24 +376,41 @@ func (s *Session) beginFrame(h wire.Header) error {
 
 // checkSize fails a data frame that would take its message past the limit
 // before any of its payload is read: a declared length is never allocated.
+// A compressed message is bounded on the wire by CompressedAllowance, and
+// so are its frames unless MaxFrameSize was set lower; its inflated size
+// is checked against MaxMessageSize as it inflates.
 func (s *Session) checkSize(h wire.Header) error {
-	if int64(len(s.msg))+h.Length > s.maxMessage {
+	msgLimit, frameLimit := s.maxMessage, s.maxFrame
+	if s.msgCompressed {
+		msgLimit = s.maxCompressed
+		if !s.frameLimitSet {
+			frameLimit = s.maxCompressed
+		}
+	}
+	if s.msgLen()+h.Length > msgLimit {
 		return wire.ErrMessageTooBig
 	}
-	if h.Length > s.maxFrame {
+	if h.Length > frameLimit {
 		return wire.ErrFrameTooBig
 	}
 	return nil
 }
 
+// msgLen is the length of the message reassembled so far.
+func (s *Session) msgLen() int64 { return int64(max(len(s.msg)-msgHead, 0)) }
+
 // echoDirect echoes a whole single-frame message whose payload is all in p.
 func (s *Session) echoDirect(p []byte) []byte {
 	h := s.frame
 	n := int(h.Length)
+	s.received += h.Length
 	mark := len(s.out)
+	if !s.growOut(wire.MaxHeaderLen + n) {
+		return nil
+	}
 	s.out = wire.AppendHeader(s.out, wire.Header{Fin: true, OpCode: h.OpCode, Length: h.Length})
 	start := len(s.out)
-	s.out = growLen(s.out, n)
+	s.out = s.out[:start+n]
 	payload := s.out[start:]
 	wire.MaskCopy(payload, p[:n], h.Mask, 0)
 	if s.validate && (!s.text.Write(payload) || !s.text.Done()) {
@@ -353,11 +431,23 @@ func (s *Session) readPayload(p []byte) []byte {
 		take = int(s.remaining)
 	}
 	chunk := p[:take]
+	if !s.frame.OpCode.IsControl() {
+		s.received += int64(take)
+	}
 	switch s.sink {
 	case sinkMessage:
-		old := len(s.msg)
-		s.msg = growLen(s.msg, take)
-		piece := s.msg[old:]
+		n := take
+		if len(s.msg) == 0 {
+			n += msgHead // a fresh message: room for the echo's header first
+		}
+		final := 0
+		if s.frame.Fin {
+			final = len(s.msg) + n - take + int(s.remaining)
+		}
+		if !s.growMsg(n, final) {
+			return nil
+		}
+		piece := s.msg[len(s.msg)-take:]
 		s.maskPos = wire.MaskCopy(piece, chunk, s.frame.Mask, s.maskPos)
 		if s.validate && !s.text.Write(piece) {
 			s.fail(wire.ErrInvalidUTF8)
@@ -365,7 +455,10 @@ func (s *Session) readPayload(p []byte) []byte {
 		}
 	case sinkStream:
 		old := len(s.out)
-		s.out = growLen(s.out, take)
+		if !s.growOut(take) {
+			return nil
+		}
+		s.out = s.out[:old+take]
 		s.maskPos = wire.MaskCopy(s.out[old:], chunk, s.frame.Mask, s.maskPos)
 	case sinkControl:
 		s.maskPos = wire.MaskCopy(s.ctl[s.ctlLen:], chunk, s.frame.Mask, s.maskPos)
@@ -436,67 +529,47 @@ func (s *Session) control(op wire.Opcode, payload []byte) {
 func (s *Session) endMessage() {
 	op := s.msgOp
 	s.msgOp = 0
-	msg := s.msg
-	if s.msgCompressed {
+	var msg []byte
+	if len(s.msg) > msgHead {
+		msg = s.msg[msgHead:]
+	}
+	switch {
+	case s.msgCompressed:
 		s.echoCompressed(op, msg)
-	} else {
-		if s.validate && !s.text.Done() {
-			s.fail(wire.ErrInvalidUTF8)
-			return
-		}
-		s.out = wire.AppendHeader(s.out, wire.Header{Fin: true, OpCode: op, Length: int64(len(msg))})
-		start := len(s.out)
-		s.out = append(s.out, msg...)
-		s.emit(Event{Kind: eventKindOf(op), Data: s.out[start:]})
+	case s.validate && !s.text.Done():
+		s.fail(wire.ErrInvalidUTF8)
+		return
+	default:
+		s.echoInPlace(op, msg)
 	}
 	if cap(s.msg) > retainLimit {
-		s.msg = nil
+		s.mem.drop(&s.msg, &s.mem.msg)
 	} else {
 		s.msg = s.msg[:0]
 	}
 }
 
-// echoCompressed inflates a compressed message, checks it, and echoes it
-// compressed.
-func (s *Session) echoCompressed(op wire.Opcode, compressed []byte) {
-	var err error
-	s.inflated, err = s.codec.Inflate(s.inflated[:0], compressed, s.maxMessage)
-	if err != nil {
-		if errors.Is(err, ErrInflatedTooLarge) {
-			s.fail(errInflateTooBig)
-		} else {
-			s.fail(errInflate)
-		}
+// echoInPlace echoes an uncompressed reassembled message. When nothing
+// else is in the output yet, the echo's header goes into the room before
+// the message and the message buffer becomes the output: a long message
+// is not copied. Otherwise the echo is appended to the output.
+func (s *Session) echoInPlace(op wire.Opcode, msg []byte) {
+	h := wire.Header{Fin: true, OpCode: op, Length: int64(len(msg))}
+	if len(s.out) == 0 && len(s.msg) >= msgHead {
+		hl := wire.HeaderLen(h)
+		wire.AppendHeader(s.msg[msgHead-hl:msgHead-hl], h)
+		s.out, s.msg = s.msg[msgHead-hl:], s.out[:0]
+		s.mem.out, s.mem.msg = s.mem.msg, s.mem.out
+		s.emit(Event{Kind: eventKindOf(op), Data: s.out[hl:]})
 		return
 	}
-	msg := s.inflated
-	if op == wire.OpText && wire.FirstInvalidUTF8(msg) >= 0 {
-		s.fail(wire.ErrInvalidUTF8)
+	if !s.growOut(wire.MaxHeaderLen + len(msg)) {
 		return
 	}
-	// The event keeps its own copy: the inflate buffer is reused by the
-	// next message of this chunk.
-	data := append([]byte(nil), msg...)
-	mark := len(s.out)
-	// Reserve the longest header, compress after it, then move the payload
-	// up behind the real header.
-	s.out = append(s.out, make([]byte, wire.MaxHeaderLen)...)
-	s.out, err = s.codec.Compress(s.out, msg)
-	if err != nil {
-		s.out = s.out[:mark]
-		s.fail(errCompress)
-		return
-	}
-	body := s.out[mark+wire.MaxHeaderLen:]
-	h := wire.Header{Fin: true, Rsv: wire.Rsv1, OpCode: op, Length: int64(len(body))}
-	hl := wire.HeaderLen(h)
-	wire.AppendHeader(s.out[mark:mark], h)
-	copy(s.out[mark+hl:], body)
-	s.out = s.out[:mark+hl+len(body)]
-	if cap(s.inflated) > retainLimit {
-		s.inflated = nil
-	}
-	s.emit(Event{Kind: eventKindOf(op), Data: data})
+	s.out = wire.AppendHeader(s.out, h)
+	start := len(s.out)
+	s.out = append(s.out, msg...)
+	s.emit(Event{Kind: eventKindOf(op), Data: s.out[start:]})
 }
 
 // writeClose appends a close frame.
@@ -508,7 +581,8 @@ func (s *Session) writeClose(code wire.CloseCode, reason string) {
 }
 
 // fail fails the connection: a close frame with the error's code, unless
-// one was already sent, and then the session is done.
+// one was already sent, and then the session is done and lets go of the
+// message it was reading.
 func (s *Session) fail(err error) {
 	var werr *wire.Error
 	if !errors.As(err, &werr) {
@@ -518,6 +592,9 @@ func (s *Session) fail(err error) {
 		s.writeClose(werr.Code, werr.Reason)
 	}
 	s.state = stateDone
+	s.msgOp = 0
+	s.mem.drop(&s.msg, &s.mem.msg) // a failed connection reads no more
+	s.mem.drop(&s.staged, &s.mem.staged)
 	s.err = werr
 	s.emit(Event{Kind: EventFail, Code: werr.Code, Err: werr})
 }
@@ -529,14 +606,4 @@ func eventKindOf(op wire.Opcode) EventKind {
 		return EventText
 	}
 	return EventBinary
-}
-
-// growLen extends b by n bytes, reallocating with doubling when needed.
-func growLen(b []byte, n int) []byte {
-	if len(b)+n <= cap(b) {
-		return b[:len(b)+n]
-	}
-	nb := make([]byte, len(b)+n, 2*cap(b)+n)
-	copy(nb, b)
-	return nb
 }

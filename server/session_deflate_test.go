@@ -56,15 +56,59 @@ func TestSessionDeflateEcho(t *testing.T) {
 					t.Fatalf("message %d: %v", i, err)
 				}
 				h, n, err := wire.DecodeHeader(out)
-				if err != nil || h.Rsv != wire.Rsv1 || h.OpCode != wire.OpText || !h.Fin || int64(len(out)-n) != h.Length {
+				if err != nil || h.OpCode != wire.OpText || !h.Fin || int64(len(out)-n) != h.Length {
 					t.Fatalf("message %d: echo header %+v, %v", i, h, err)
 				}
-				got, err := inflater.Inflate(nil, out[n:], deflate.NoLimit)
-				if err != nil || string(got) != msg {
-					t.Fatalf("message %d: echo inflates to %d bytes (%v), want %d", i, len(got), err, len(msg))
+				// Compressed when that is shorter, else as it is: never
+				// longer than the message.
+				if h.Length > int64(len(msg)) || i == 2 && h.Rsv == 0 {
+					t.Fatalf("message %d (%d bytes): echo of %d bytes with RSV %b", i, len(msg), h.Length, h.Rsv)
+				}
+				got := out[n:]
+				if h.Rsv == wire.Rsv1 {
+					if got, err = inflater.Inflate(nil, got, deflate.NoLimit); err != nil {
+						t.Fatalf("message %d: echo does not inflate: %v", i, err)
+					}
+				}
+				if string(got) != msg {
+					t.Fatalf("message %d: echo is %d bytes, want %d", i, len(got), len(msg))
 				}
 			}
 		})
+	}
+}
+
+// TestSessionDeflateShortEchoUncompressed checks that the echo of a
+// message whose compressed form would be longer (short or random data) goes
+// out uncompressed, byte for byte, and that under context takeover the
+// compressed echoes after it still inflate with the client's window, which
+// never saw the uncompressed ones.
+func TestSessionDeflateShortEchoUncompressed(t *testing.T) {
+	s, client, inflater := deflateSession(t, "permessage-deflate", SessionConfig{})
+	text := strings.Repeat("compressible text ", 100)
+	for i, msg := range []string{"sixteen bytes!!!", text, string(randomBytes(64)), text, string(randomBytes(100 << 10)), text} {
+		op := wire.OpBinary
+		out, _, err := s.Feed(clientFrame(op, true, wire.Rsv1, compressed(t, client, msg)))
+		if err != nil {
+			t.Fatalf("message %d: %v", i, err)
+		}
+		h, n, err := wire.DecodeHeader(out)
+		if err != nil || int64(len(out)-n) != h.Length {
+			t.Fatalf("message %d: echo header %+v, %v", i, h, err)
+		}
+		got := out[n:]
+		if msg != text {
+			if h.Rsv != 0 || string(got) != msg {
+				t.Fatalf("message %d (%d random bytes): echo of %d bytes with RSV %b, want it uncompressed", i, len(msg), len(got), h.Rsv)
+			}
+			continue
+		}
+		if h.Rsv != wire.Rsv1 || len(got) >= len(msg) {
+			t.Fatalf("message %d: echo of %d bytes with RSV %b, want it compressed", i, len(got), h.Rsv)
+		}
+		if got, err = inflater.Inflate(nil, got, deflate.NoLimit); err != nil || string(got) != msg {
+			t.Fatalf("message %d: echo inflates to %d bytes, %v", i, len(got), err)
+		}
 	}
 }
 

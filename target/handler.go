@@ -54,6 +54,8 @@ type panicCatcher struct{ h http.Handler }
 
 func (c panicCatcher) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if p, ok := r.Context().Value(pipeKey{}).(*pipe); ok {
+		p.serverStarted()
+		defer p.serverReturned()
 		defer recoverInto(p)
 	}
 	c.h.ServeHTTP(w, r)

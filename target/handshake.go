@@ -17,6 +17,16 @@ import (
 // the key is only there to prove the server read the request.
 const clientKey = "dGhlIHNhbXBsZSBub25jZQ=="
 
+// HandshakeResponse is a server's 101 answer to HandshakeRequest, agreeing
+// to extensions ("" for none): what a report of an exchange shows.
+func HandshakeResponse(extensions string) []byte {
+	resp := "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: " + acceptKey(clientKey) + "\r\n"
+	if extensions != "" {
+		resp += "Sec-WebSocket-Extensions: " + extensions + "\r\n"
+	}
+	return []byte(resp + "\r\n")
+}
+
 // acceptKey is the Sec-WebSocket-Accept a server must answer to key.
 func acceptKey(key string) string {
 	sum := sha1.Sum([]byte(key + "258EAFA5-E914-47DA-95CA-C5AB0DC85B11"))
@@ -43,9 +53,9 @@ func OfferSendable(offer string) bool {
 	return true
 }
 
-// handshakeRequest is the opening handshake request of an exchange: a GET
-// for path on host with the fixed key, and the offer when it is sendable.
-func handshakeRequest(host, path, offer string) []byte {
+// HandshakeRequest is the opening handshake request of an exchange: a GET
+// for path on host with a fixed key, and the offer when it is sendable.
+func HandshakeRequest(host, path, offer string) []byte {
 	var b bytes.Buffer
 	fmt.Fprintf(&b, "GET %s HTTP/1.1\r\nHost: %s\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n", path, host)
 	b.WriteString("Sec-WebSocket-Key: " + clientKey + "\r\nSec-WebSocket-Version: 13\r\n")

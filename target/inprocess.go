@@ -22,7 +22,9 @@ func (t inProcess) URL() string { return "ws://" + memoryHost + "/" }
 
 func (t inProcess) open() *pipe {
 	p := newPipe()
+	p.serverStarted()
 	go func() {
+		defer p.serverReturned()
 		defer recoverInto(p)
 		t.serve(p)
 	}()
@@ -34,14 +36,7 @@ func (t inProcess) Dial(ctx context.Context) (net.Conn, error) {
 }
 
 func (t inProcess) Exchange(ctx context.Context, in Input) (*Outcome, error) {
-	allocs := newAllocCounter()
-	before := allocs.read()
-	p := t.open()
-	o := exchange(ctx, &p.client, pipeWaiter{p}, memoryHost, "/", in)
-	if before >= 0 {
-		o.Allocated = allocs.read() - before
-	}
-	return o, nil
+	return exchange(ctx, t, in, true)
 }
 
 // recoverInto records a panic of the server's code in p; deferred around

@@ -31,6 +31,11 @@ type pipe struct {
 	serverWaiting int
 	// panicked holds the server's panic, once it panicked.
 	panicked string
+	// running counts the server's functions for this connection that
+	// have not returned (Conn's serve, Handler's ServeHTTP), and closedAt
+	// is when the server closed its end: see awaitReturn.
+	running  int
+	closedAt time.Time
 
 	server, client pipeEnd
 }
@@ -168,6 +173,11 @@ func (e *pipeEnd) Write(b []byte) (int, error) {
 		switch {
 		case *mine || *myShut:
 			return written, net.ErrClosed
+		case *peer && !e.isServer:
+			// As on TCP, the client's first writes after the server closed
+			// go out and are lost: its answer to a close frame counts as
+			// sent whether or not the server waited for it.
+			return len(b), nil
 		case *peer:
 			return written, errPeerClosed
 		case e.writeDeadline.passed():
@@ -203,6 +213,9 @@ func (e *pipeEnd) Close() error {
 		return net.ErrClosed
 	}
 	*mine = true
+	if e.isServer {
+		p.closedAt = time.Now()
+	}
 	p.cond.Broadcast()
 	return nil
 }
@@ -268,6 +281,9 @@ func (p *pipe) awaitServer(until time.Time) quietState {
 			p.toClient = nil
 			p.cond.Broadcast()
 		}
+		if p.serverClosed {
+			p.awaitReturn()
+		}
 		s.closed, s.panicked = p.serverClosed || p.serverShut, p.panicked
 		s.quiet = p.serverWaiting > 0 && len(p.toServer) == 0
 		if s.closed || s.quiet || s.panicked != "" || !time.Now().Before(until) {
@@ -299,8 +315,64 @@ func (p *pipe) awaitOutput(until time.Time) quietState {
 	for len(p.toClient) == 0 && !p.serverClosed && !p.serverShut && p.panicked == "" && time.Now().Before(until) {
 		p.cond.Wait()
 	}
+	if p.serverClosed {
+		p.awaitReturn()
+	}
 	s := quietState{output: p.toClient, closed: p.serverClosed || p.serverShut, panicked: p.panicked}
 	p.toClient = nil
 	p.cond.Broadcast()
 	return s
+}
+
+// closeSettle bounds how long the client waits, once the server closed its
+// end, for the server's function to return (see awaitReturn).
+const closeSettle = 20 * time.Millisecond
+
+// awaitReturn waits, with p.mu held, once the server closed its end, until
+// the server's functions have returned or panicked, for at most
+// closeSettle after the close. A handler that panics with a deferred
+// conn.Close closes the connection before the panic reaches recoverInto:
+// without this wait the same input would be seen as a close one run and as
+// a panic the next. A server that closes and returns pays nothing; one
+// that goes on running after the close pays closeSettle once.
+func (p *pipe) awaitReturn() {
+	if p.running == 0 || p.panicked != "" {
+		return
+	}
+	end := p.closedAt.Add(closeSettle)
+	timer := time.AfterFunc(time.Until(end), func() {
+		p.mu.Lock()
+		p.cond.Broadcast()
+		p.mu.Unlock()
+	})
+	defer timer.Stop()
+	for p.running > 0 && p.panicked == "" && time.Now().Before(end) {
+		p.cond.Wait()
+	}
+}
+
+// serverStarted and serverReturned bracket a server function's run on
+// this connection; serverReturned runs after recoverInto.
+func (p *pipe) serverStarted() {
+	p.mu.Lock()
+	p.running++
+	p.mu.Unlock()
+}
+
+func (p *pipe) serverReturned() {
+	p.mu.Lock()
+	p.running--
+	p.cond.Broadcast()
+	p.mu.Unlock()
+}
+
+// crash returns the server's panic ("" for none), once a server that
+// closed its end has had the chance to report one (see awaitReturn).
+func (p *pipe) crash() string {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.serverClosed {
+		p.awaitReturn()
+	}
+	return p.panicked
 }

@@ -4,7 +4,6 @@ import (
 	"context"
 	"net"
 	"sync"
-	"time"
 
 	"github.com/wsfuzz/wsfuzz/server"
 	"github.com/wsfuzz/wsfuzz/server/deflate"
@@ -54,39 +53,51 @@ func (t *referenceTarget) Dial(ctx context.Context) (net.Conn, error) {
 }
 
 func (t *referenceTarget) Exchange(ctx context.Context, in Input) (*Outcome, error) {
-	allocs := newAllocCounter()
-	before := allocs.read()
-	start := time.Now()
-	o := &Outcome{Status: 101, Ending: EndClientClosed}
-	cfg := t.cfg
-	if OfferSendable(in.Offer) {
-		o.Extensions, cfg.Compression = negotiator([]string{in.Offer})
-	}
-	sess := server.NewSession(cfg)
-	var sent []byte
-	for _, piece := range in.Pieces {
-		if sess.Done() || ctx.Err() != nil {
-			break
-		}
-		out, _, _ := sess.Feed(piece)
-		sess.Release()
-		sent = append(sent, piece...)
-		o.Output = append(o.Output, out...)
-		o.Sent++
-		o.After = append(o.After, len(o.Output))
-	}
-	if sess.Done() {
-		o.Ending = EndServerClosed
-		if _, _, clientClosed := findClose(sent); !clientClosed {
-			// The server failed the connection: the client answers its
-			// close frame, and the shell then closes TCP.
-			_, code, _ := findClose(o.Output)
-			o.Replied, o.ReplyCode = true, max(code, 0)
-		}
-	}
-	o.Duration = time.Since(start)
-	if before >= 0 {
-		o.Allocated = allocs.read() - before
-	}
-	return o, nil
+	return exchange(ctx, t, in, true)
 }
+
+// openLink starts a connection to the reference session: the handshake
+// is the negotiation of offer, which always succeeds.
+func (t *referenceTarget) openLink(offer string, o *Outcome) link {
+	o.Status, o.Ending = 101, EndClientClosed
+	cfg := t.cfg
+	if OfferSendable(offer) {
+		o.Extensions, cfg.Compression = negotiator([]string{offer})
+	}
+	return referenceLink{server.NewSession(cfg)}
+}
+
+// referenceLink is a Session straight into the sans-I/O session, in
+// memory and without goroutines. It produces the outcome the network shell
+// would: the server closes TCP once the closing handshake is done, and
+// when it failed the connection it waits for the client's close frame
+// first.
+type referenceLink struct{ sess *server.Session }
+
+func (l referenceLink) send(o *Outcome, piece []byte) bool {
+	out, _, _ := l.sess.Feed(piece)
+	l.sess.Release()
+	o.Output = append(o.Output, out...)
+	o.Sent++
+	if l.sess.Done() {
+		o.Ending = EndServerClosed
+	}
+	return true
+}
+
+func (l referenceLink) over(*Outcome) bool { return l.sess.Done() }
+
+func (l referenceLink) finish(o *Outcome, sent []byte) {
+	if !l.sess.Done() {
+		return
+	}
+	o.Ending = EndServerClosed
+	if _, _, clientClosed := findClose(sent); !clientClosed {
+		// The server failed the connection: the client answers its close
+		// frame, and the shell then closes TCP.
+		_, code, _ := findClose(o.Output)
+		o.Replied, o.ReplyCode = true, max(code, 0)
+	}
+}
+
+func (l referenceLink) close() error { return nil }

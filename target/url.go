@@ -85,9 +85,5 @@ func (t *urlTarget) Dial(ctx context.Context) (net.Conn, error) {
 }
 
 func (t *urlTarget) Exchange(ctx context.Context, in Input) (*Outcome, error) {
-	conn, err := t.Dial(ctx)
-	if err != nil {
-		return nil, err
-	}
-	return exchange(ctx, conn, &socketWaiter{conn: conn, buf: make([]byte, 64<<10)}, t.host, t.path, in), nil
+	return exchange(ctx, t, in, false)
 }

@@ -12,6 +12,9 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/wsfuzz/wsfuzz/corpus"
+	"github.com/wsfuzz/wsfuzz/corpus/replay"
 )
 
 func TestParseArgsTakesFlagsAnywhere(t *testing.T) {
@@ -230,5 +233,84 @@ func TestReplayContract(t *testing.T) {
 		if err := replayMain(args, io.Discard, io.Discard); exitStatus(err) != exitUsage {
 			t.Errorf("%q: exit %d (%v), want %d", args, exitStatus(err), err, exitUsage)
 		}
+	}
+}
+
+// A report of suite 0.8.0 takes close code 1014 for invalid; the reference
+// server echoes it. The rule changed since: the case passes, and against
+// the report's own verdict it is no disagreement.
+func TestReplayRuleChange(t *testing.T) {
+	report := filepath.Join("..", "..", "corpus", "testdata", "versions", "0.8.0-servers", "tarantool_websocket_case_7_9_6.json")
+	var stdout bytes.Buffer
+	if err := replayMain([]string{report, "--json", "--want-report"}, &stdout, io.Discard); err != nil {
+		t.Fatalf("--want-report: %v\n%s", err, stdout.String())
+	}
+	cases, _, summary := records(t, stdout.String(), "replay")
+	c := cases[0]
+	if c["behavior"] != "FAILED" || c["today_behavior"] != "OK" || c["today_behavior_close"] != "OK" || c["agrees"] != true || c["rule_change"] == "" {
+		t.Errorf("case %v", c)
+	}
+	if summary["agree"] != float64(1) || summary["compared"] != float64(1) || summary["exit"] != float64(exitOK) {
+		t.Errorf("summary %v", summary)
+	}
+	stdout.Reset()
+	if err := replayMain([]string{report}, &stdout, io.Discard); err != nil {
+		t.Errorf("without --want-report: %v\n%s", err, stdout.String())
+	}
+	if !strings.Contains(stdout.String(), "RULE CHANGED") || !strings.Contains(stdout.String(), "rule changed: ") {
+		t.Errorf("table does not say the rule changed:\n%s", stdout.String())
+	}
+}
+
+// --failing-only leaves out passing reports before reading them whole: a
+// passing report whose wire log is broken is no error then.
+func TestImportFailingOnlySkipsPassingReports(t *testing.T) {
+	dir := t.TempDir()
+	good, err := os.ReadFile(reference)
+	if err != nil {
+		t.Fatal(err)
+	}
+	broken := bytes.Replace(good, []byte(`"wirelog": [`), []byte(`"wirelog": [["NO SUCH KIND"],`), 1)
+	if bytes.Equal(broken, good) {
+		t.Fatal("could not break the report")
+	}
+	os.WriteFile(filepath.Join(dir, "passing_case_1_1_1.json"), broken, 0o666)
+	failing, err := os.ReadFile(filepath.Join("..", "..", "corpus", "testdata", "autobahn", "naive_gorilla_echo_case_6_4_1.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	os.WriteFile(filepath.Join(dir, "failing_case_6_4_1.json"), failing, 0o666)
+
+	var stdout, stderr bytes.Buffer
+	if err := importMain([]string{dir, "--failing-only", "-n", "--json"}, &stdout, &stderr); err != nil {
+		t.Fatalf("%v: %s", err, stderr.String())
+	}
+	cases, _, _ := records(t, stdout.String(), "import")
+	if len(cases) != 1 || cases[0]["id"] != "6.4.1" {
+		t.Errorf("cases %v", cases)
+	}
+	stderr.Reset()
+	err = importMain([]string{dir, "-n", "-q"}, io.Discard, &stderr)
+	if exitStatus(err) != exitFailed || !strings.Contains(stderr.String(), "passing_case_1_1_1.json: wire log entry 0") {
+		t.Errorf("without --failing-only: exit %d, stderr %q", exitStatus(err), stderr.String())
+	}
+}
+
+// A run that left the recorded script is neither passed nor failed, and is
+// not compared with a wanted verdict.
+func TestDivergedIsNotFailed(t *testing.T) {
+	c := &corpus.Case{ID: "5.19", Behavior: "OK", BehaviorClose: "OK"}
+	results := []replay.Result{
+		{Case: c, Observed: &replay.Observed{}, Verdict: replay.Verdict{Behavior: "FAILED", BehaviorClose: "OK", Diverged: "a timer fired"}},
+		{Case: c, Observed: &replay.Observed{}, Verdict: replay.Verdict{Behavior: "OK", BehaviorClose: "OK"}},
+	}
+	want := func(r replay.Result) (string, string, bool) { return "OK", "OK", true }
+	rows := judgeAll(results, false, want, true)
+	s := summarize(rows)
+	if rows[0].status != statusDiverged || rows[0].compared || s.diverged != 1 || s.failed != 0 || s.passed != 1 || s.compared != 1 {
+		t.Errorf("rows %+v summary %+v", rows, s)
+	}
+	if err := s.outcome(false, true); err != nil {
+		t.Errorf("outcome %v", err)
 	}
 }

@@ -50,16 +50,21 @@ them. Use --time-scale 1 to wait exactly as Autobahn does. Every other
 wait (close-after, kill-after, the closing handshake timeouts) only ends
 the case of a server that stopped answering and is kept as Autobahn has it.
 
+A case whose run left the recorded script (the server made the case take
+a turn the report does not show) is listed as DIVERGED: it is neither
+passed nor failed, and not compared with a wanted verdict.
+
 --json records: "case" has id, agent, source, status (passed, failed,
-skipped or error), behavior, behavior_close, duration_ms,
+diverged, skipped or error), behavior, behavior_close, duration_ms,
 recorded_behavior, recorded_behavior_close, wanted_behavior,
 wanted_behavior_close and agrees (null unless --want or --want-report),
-diverged, rule_change (a rule of the report's Autobahn version that later
-versions changed), skip_kind, reason (why skipped or not run),
-explanation and strict (lists of lines) and trace (with --trace);
-"summary" has cases, replayed, passed, failed, not_run, skipped,
-input_errors, compared, agree, elapsed_ms, parallel, time_scale, strict,
-target and exit.
+diverged (where the run left the script), rule_change (how later suite
+versions judge the run otherwise) with today_behavior and
+today_behavior_close (null without a rule change), skip_kind, reason (why
+skipped or not run), explanation and strict (lists of lines) and trace
+(with --trace); "summary" has cases, replayed, passed, failed, diverged,
+not_run, skipped, input_errors, compared, agree, elapsed_ms, parallel,
+time_scale, strict, target and exit.
 
 ` + contractHelp + `
 flags:
@@ -193,7 +198,7 @@ func replayMain(args []string, stdout, stderr io.Writer) error {
 			records.write(recordCase, caseRecord(r, *trace))
 		}
 		records.write(recordSummary, replaySummaryRecord{
-			Cases: len(rows), Replayed: s.replayed, Passed: s.passed, Failed: s.failed, NotRun: s.errors,
+			Cases: len(rows), Replayed: s.replayed, Passed: s.passed, Failed: s.failed, Diverged: s.diverged, NotRun: s.errors,
 			Skipped: s.nskipped, InputErrors: s.inputErrors, Compared: s.compared, Agree: s.agree,
 			ElapsedMS: elapsed.Milliseconds(), Parallel: *parallel, TimeScale: *timeScale, Strict: *strict,
 			Target: url, Exit: exitStatus(result),
@@ -206,6 +211,9 @@ func replayMain(args []string, stdout, stderr io.Writer) error {
 	printReplay(stdout, rows, *strict, wanted != nil || *wantReport, *verbose, *trace)
 	fmt.Fprintf(stdout, "\n%d cases: %d replayed in %v (--parallel %d, --time-scale %g)", len(results), s.replayed, elapsed.Round(time.Millisecond), *parallel, *timeScale)
 	fmt.Fprintf(stdout, ", %d passed, %d failed", s.passed, s.failed)
+	if s.diverged > 0 {
+		fmt.Fprintf(stdout, ", %d diverged (left the recorded script, not judged)", s.diverged)
+	}
 	if s.errors > 0 {
 		fmt.Fprintf(stdout, ", %d could not run", s.errors)
 	}
@@ -224,10 +232,11 @@ func replayMain(args []string, stdout, stderr io.Writer) error {
 
 // The statuses of a replayed case.
 const (
-	statusPassed  = "passed"
-	statusFailed  = "failed"
-	statusSkipped = "skipped"
-	statusError   = "error" // the replay could not take place
+	statusPassed   = "passed"
+	statusFailed   = "failed"
+	statusDiverged = "diverged" // the run left the recorded script: not judged
+	statusSkipped  = "skipped"
+	statusError    = "error" // the replay could not take place
 )
 
 // replayRow is one replayed case with what the command concluded of it.
@@ -254,6 +263,8 @@ func judgeAll(results []replay.Result, strict bool, wantOf func(replay.Result) (
 			row.status = statusSkipped
 		case r.Err != nil:
 			row.status = statusError
+		case r.Verdict.Diverged != "":
+			row.status = statusDiverged
 		default:
 			row.status = statusFailed
 			if r.Verdict.Pass(strict) {
@@ -278,6 +289,7 @@ func judgeAll(results []replay.Result, strict bool, wantOf func(replay.Result) (
 // replaySummary counts the rows of a replay.
 type replaySummary struct {
 	replayed, passed, failed, errors int
+	diverged                         int
 	compared, agree, ruleChanges     int
 	nskipped, inputErrors            int
 	skipped                          map[string][]string // reason -> case ids
@@ -294,6 +306,8 @@ func summarize(rows []replayRow) replaySummary {
 		case statusError:
 			s.errors++
 			continue
+		case statusDiverged:
+			s.diverged++
 		case statusPassed:
 			s.passed++
 		default:
@@ -370,8 +384,11 @@ func printReplay(out io.Writer, rows []replayRow, strict, compare, verbose, trac
 		}
 		v := r.Verdict
 		behavior := v.Behavior
-		if v.Diverged != "" {
+		switch {
+		case v.Diverged != "":
 			behavior += " (DIVERGED)"
+		case v.RuleChange != "":
+			behavior += " (RULE CHANGED)"
 		}
 		line := fmt.Sprintf(row, c.ID, behavior, v.BehaviorClose, r.Observed.Duration.Round(time.Millisecond), recorded)
 		if compare {
@@ -387,7 +404,7 @@ func printReplay(out io.Writer, rows []replayRow, strict, compare, verbose, trac
 			}
 		}
 		fmt.Fprintln(out, strings.TrimRight(line, " "))
-		if verbose || r.status != statusPassed || !r.agrees || r.ruleChangeOnly {
+		if verbose || r.status != statusPassed || !r.agrees || v.RuleChange != "" {
 			for _, line := range v.Diff {
 				fmt.Fprintf(out, "          %s\n", line)
 			}
@@ -421,6 +438,8 @@ type replayCaseRecord struct {
 	Agrees                *bool    `json:"agrees"`
 	Diverged              string   `json:"diverged"`
 	RuleChange            string   `json:"rule_change"`
+	TodayBehavior         *string  `json:"today_behavior"`
+	TodayBehaviorClose    *string  `json:"today_behavior_close"`
 	SkipKind              string   `json:"skip_kind"`
 	Reason                string   `json:"reason"`
 	Explanation           []string `json:"explanation"`
@@ -446,6 +465,9 @@ func caseRecord(r replayRow, trace bool) replayCaseRecord {
 	rec.Behavior, rec.BehaviorClose = v.Behavior, v.BehaviorClose
 	rec.DurationMS = r.Observed.Duration.Milliseconds()
 	rec.Diverged, rec.RuleChange = v.Diverged, v.RuleChange
+	if v.RuleChange != "" {
+		rec.TodayBehavior, rec.TodayBehaviorClose = &v.Today[0], &v.Today[1]
+	}
 	rec.Explanation, rec.Strict = orEmpty(v.Diff), orEmpty(v.Strict)
 	if r.compared {
 		rec.WantedBehavior, rec.WantedBehaviorClose, rec.Agrees = &r.wanted[0], &r.wanted[1], &r.agrees
@@ -462,6 +484,7 @@ type replaySummaryRecord struct {
 	Replayed    int     `json:"replayed"`
 	Passed      int     `json:"passed"`
 	Failed      int     `json:"failed"`
+	Diverged    int     `json:"diverged"`
 	NotRun      int     `json:"not_run"`
 	Skipped     int     `json:"skipped"`
 	InputErrors int     `json:"input_errors"`

@@ -18,10 +18,11 @@ var sizeUnits = []struct {
 	{"K", 1 << 10}, {"M", 1 << 20}, {"G", 1 << 30}, {"B", 1},
 }
 
+// String writes the size in the largest binary unit that divides it.
 func (s *byteSize) String() string {
 	v := int64(*s)
-	for _, u := range sizeUnits[:3] {
-		if v >= u.factor && v%u.factor == 0 && v/u.factor < 1024 {
+	for i := 2; i >= 0; i-- {
+		if u := sizeUnits[i]; v >= u.factor && v%u.factor == 0 {
 			return strconv.FormatInt(v/u.factor, 10) + u.suffix
 		}
 	}

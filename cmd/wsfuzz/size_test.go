@@ -23,10 +23,24 @@ func TestByteSize(t *testing.T) {
 
 func TestServeRejectsBadFlags(t *testing.T) {
 	for _, args := range [][]string{{"--max-message-size", "0"}, {"--max-message-size", "lots"}, {"extra"}, {"--no-such-flag"},
-		{"--server-max-window-bits", "7"}, {"--client-max-window-bits", "8"}, {"--compression-level", "0"}} {
+		{"--server-max-window-bits", "7"}, {"--client-max-window-bits", "8"}, {"--compression-level", "0"},
+		{"--max-memory", "lots"}, {"--max-handshakes", "0"}, {"--stall-timeout", "0s"}, {"--write-timeout", "-1s"}, {"--min-message-rate", "-5"}} {
 		err := runServe(args)
 		if _, ok := err.(usageError); !ok {
 			t.Errorf("serve %v: err %v, want a usage error", args, err)
 		}
+	}
+}
+
+func TestByteSizeStringParsesBack(t *testing.T) {
+	for _, v := range []int64{0, 125, 64 << 10, 5934 << 20, 3 << 30, 1<<20 + 1} {
+		s := byteSize(v)
+		var back byteSize
+		if err := back.Set(s.String()); err != nil || back != s {
+			t.Errorf("%d prints as %q, which parses as %d (%v)", v, s.String(), back, err)
+		}
+	}
+	if s := byteSize(5934 << 20); s.String() != "5934MiB" {
+		t.Errorf("String() = %q, want 5934MiB", s.String())
 	}
 }

@@ -176,7 +176,7 @@ func SendFrame(f *corpus.Frame) Action {
 	return Action{
 		Kind:   Send,
 		Chunks: chunk(encodeFrame(f.Opcode, f.Fin, f.Rsv, f.Mask, payload), f),
-		What:   describeFrame(f),
+		What:   describeFrame(f, nil),
 		Frame:  f,
 	}
 }

@@ -52,10 +52,14 @@ type Verdict struct {
 // Pass reports whether the verdict is a pass. Under Autobahn's rules a case
 // passes when its behaviour is OK, NON-STRICT or INFORMATIONAL and its
 // closing behaviour OK or INFORMATIONAL. In strict mode NON-STRICT fails, and
-// so does every finding in Strict. A diverged run never passes.
+// so does every finding in Strict. A diverged run never passes. When a
+// rule changed (RuleChange), the verdicts by the later rule (Today) count.
 func (v Verdict) Pass(strict bool) bool {
 	if v.Diverged != "" {
 		return false
+	}
+	if v.RuleChange != "" {
+		v.Behavior, v.BehaviorClose = v.Today[0], v.Today[1]
 	}
 	switch v.Behavior {
 	case OK, Informational:
@@ -100,6 +104,7 @@ func Judge(c *corpus.Case, o *Observed) Verdict {
 			break
 		}
 	}
+	byEvents := v.Behavior
 	cl := o.Closing
 	if o.Open {
 		switch {
@@ -127,6 +132,7 @@ func Judge(c *corpus.Case, o *Observed) Verdict {
 		v.ResultClose = resultNeverOpen
 	}
 	applyCaseRules(c.ID, &v)
+	applyRuleChanges(c, ec, o, byEvents, &v)
 	v.Strict = strictFindings(ec, o, v)
 	v.Diff = explain(c, ec, o, v)
 	return v
@@ -244,7 +250,10 @@ func explain(c *corpus.Case, ec corpus.ExpectedClose, o *Observed, v Verdict) []
 	remote := "no close frame"
 	if o.CloseReceived {
 		remote = "close frame without code"
-		if cl.RemoteCloseCode != 0 {
+		switch {
+		case o.ServerCloseHasCode && o.ServerCloseCode != cl.RemoteCloseCode:
+			remote = fmt.Sprintf("close code %d (which Autobahn's client takes for invalid: it failed the connection and recorded %d)", o.ServerCloseCode, cl.RemoteCloseCode)
+		case cl.RemoteCloseCode != 0:
 			remote = "close code " + strconv.Itoa(cl.RemoteCloseCode)
 		}
 	}
@@ -270,6 +279,9 @@ func explain(c *corpus.Case, ec corpus.ExpectedClose, o *Observed, v Verdict) []
 	}
 	if o.Diverged != "" {
 		out = append(out, "diverged: "+o.Diverged)
+	}
+	if v.RuleChange != "" {
+		out = append(out, "rule changed: "+v.RuleChange)
 	}
 	return out
 }

@@ -192,7 +192,13 @@ func Compile(c *corpus.Case) (*Plan, error) {
 			}
 			n := e.Length
 			if n < 0 {
+				// Pages state no lengths: a whole entry is as long as it
+				// shows, a cut one is the write Autobahn made, the rest of
+				// the frame or of its chop.
 				n = len(e.Octets)
+				if !e.Exact && len(fifo) > 0 {
+					n = fifo[0].nextWrite()
+				}
 			}
 			if len(fifo) == 0 {
 				if ctx != inScript {
@@ -253,7 +259,7 @@ func Compile(c *corpus.Case) (*Plan, error) {
 			frames = append(frames, f)
 			fifo = append(fifo, f)
 			if f.scripted {
-				a := Action{Kind: Send, What: describeFrame(e.Frame)}
+				a := Action{Kind: Send, What: describeFrame(e.Frame, nil)}
 				if e.Frame.Opcode == 8 && !closeSeen && e.Frame.Fin && e.Frame.Rsv == 0 {
 					// sendClose and sendCloseFrame always send a final frame
 					// without RSV bits; anything else is a raw sendFrame.
@@ -324,6 +330,7 @@ func Compile(c *corpus.Case) (*Plan, error) {
 		}
 		a := p.action(f.action)
 		a.Chunks = chunk(data, f.frame)
+		a.What = describeFrame(f.frame, data)
 		if a.Frame = decodeFrame(data); a.Frame != nil {
 			a.Frame.ChopSize, a.Frame.Sync = f.frame.ChopSize, f.frame.Sync
 		}
@@ -338,6 +345,16 @@ func Compile(c *corpus.Case) (*Plan, error) {
 }
 
 var errDisagree = errors.New("the frame's octets disagree with its fields")
+
+// nextWrite is the size of the frame's next write as Autobahn's sender
+// makes it: the rest of the frame, or up to the end of the current chop.
+func (f *txFrame) nextWrite() int {
+	n := f.length - f.taken
+	if cs := f.frame.ChopSize; cs > 0 {
+		n = min(n, cs-f.taken%cs)
+	}
+	return n
+}
 
 // octets returns the frame's octets: rebuilt from its TF entry, or the
 // octets of its TO entries when all of them were logged whole. Both must
@@ -358,7 +375,15 @@ func (f *txFrame) octets() ([]byte, error) {
 	case whole:
 		return f.seen, nil
 	}
-	return nil, fmt.Errorf("the report cut the payload of this %d-octet frame (opcode %d) and its octets, so it cannot be rebuilt", f.length, f.frame.Opcode)
+	what := "the report cut the payload"
+	if doubt := f.frame.PayloadDoubt(); doubt != "" {
+		what = "the report " + doubt
+	}
+	octets := "cut its octets"
+	if f.seenOK && f.taken == len(f.seen) && f.taken < f.length {
+		octets = fmt.Sprintf("only %d of its octets went out before the connection ended", f.taken)
+	}
+	return nil, fmt.Errorf("%s of this %d-octet frame (opcode %d) and %s, so it cannot be rebuilt", what, f.length, f.frame.Opcode, octets)
 }
 
 // chunk splits a frame's octets into the writes Autobahn made: chopsize
@@ -387,12 +412,23 @@ func closeCodeOf(wire []byte) (int, bool) {
 	return int(f.Payload[0])<<8 | int(f.Payload[1]), true
 }
 
-func describeFrame(f *corpus.Frame) string {
+// describeFrame describes a frame for traces. Pages of old suites state
+// no payload length; then it comes from the frame's octets, when known.
+func describeFrame(f *corpus.Frame, octets []byte) string {
 	n := f.PayloadLength
 	if f.RepeatLength > 0 {
 		n = f.RepeatLength
 	}
-	s := fmt.Sprintf("frame opcode=%d fin=%t rsv=%d len=%d", f.Opcode, f.Fin, f.Rsv, n)
+	if n < 0 {
+		if pl, ok := payloadLength(octets); ok {
+			n = pl
+		}
+	}
+	length := "len=?"
+	if n >= 0 {
+		length = fmt.Sprintf("len=%d", n)
+	}
+	s := fmt.Sprintf("frame opcode=%d fin=%t rsv=%d %s", f.Opcode, f.Fin, f.Rsv, length)
 	if f.ChopSize > 0 {
 		s += fmt.Sprintf(" chop=%d", f.ChopSize)
 	}
@@ -400,6 +436,27 @@ func describeFrame(f *corpus.Frame) string {
 		s += " sync"
 	}
 	return s
+}
+
+// payloadLength reads the payload length from a frame's octets.
+func payloadLength(wire []byte) (int, bool) {
+	if len(wire) < 2 {
+		return 0, false
+	}
+	n := int(wire[1] & 0x7f)
+	switch {
+	case n == 126 && len(wire) >= 4:
+		return int(wire[2])<<8 | int(wire[3]), true
+	case n == 127 && len(wire) >= 10:
+		var m uint64
+		for _, b := range wire[2:10] {
+			m = m<<8 | uint64(b)
+		}
+		return int(min(m, 1<<62)), true
+	case n < 126:
+		return n, true
+	}
+	return 0, false
 }
 
 func onlyDrops(w []corpus.Entry) bool {

@@ -463,6 +463,7 @@ func (s *session) controlFrame() {
 func (s *session) closeFrame(code int, reason []byte) {
 	cl := &s.obs.Closing
 	s.obs.CloseReceived = true
+	s.obs.ServerCloseCode, s.obs.ServerCloseHasCode = max(code, 0), code != closeCodeNone
 	cl.RemoteCloseCode, cl.RemoteCloseReason = 0, ""
 	if code != closeCodeNone && (code < 1000 || (code <= 2999 && !slices.Contains(closeCodesAllowed, code)) || code >= 5000) {
 		s.protocolViolation(fmt.Sprintf("invalid close code %d", code))

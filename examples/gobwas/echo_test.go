@@ -1,0 +1,35 @@
+package gobwas
+
+import (
+	"testing"
+
+	"github.com/wsfuzz/wsfuzz/examples/internal/probe"
+	"github.com/wsfuzz/wsfuzz/oracle"
+)
+
+// TestEchoVerdicts pins down what the harness says of gobwas/ws's README
+// echo server on inputs that each show one behaviour.
+func TestEchoVerdicts(t *testing.T) {
+	server.Check(t,
+		probe.Case{Input: probe.TextEcho, Want: oracle.OK},
+		probe.Case{Input: probe.PingBetweenFragments, Want: oracle.OK},
+		probe.Case{Input: probe.DeflateOffer, Want: oracle.OK},
+		probe.Case{Input: probe.Message("message at the limit echoed", MaxMessageSize), Want: oracle.OK},
+		// wsutil drops TCP without a close frame on a message above
+		// the limit, and on invalid UTF-8 (checked at the message end):
+		// only strict mode objects.
+		probe.Case{Input: probe.Message("message above the limit", MaxMessageSize+1), Want: oracle.OK, StrictNotes: true},
+		probe.Case{Input: probe.InvalidUTF8FirstFragment, Want: oracle.OK, StrictNotes: true},
+		probe.Case{Input: probe.LengthHighBit, Want: oracle.OK, StrictNotes: true},
+		// When the client's close is in the same piece as the bad text,
+		// the same drop is judged a close by the client: FAILED.
+		probe.Case{Input: probe.InvalidUTF8, Want: oracle.Failed},
+		// ws.CheckCloseFrameData refuses 1012 (registered after RFC
+		// 6455) with 1002, and lets 5000 through: the echo sends it back.
+		probe.Case{Input: probe.Close1012, Want: oracle.Failed},
+		probe.Case{Input: probe.Close5000, Want: oracle.Failed},
+		// 1002 for a bad close reason: Autobahn's 7.5.1 allows 1002 or
+		// 1007, the oracle only 1007.
+		probe.Case{Input: probe.CloseReasonInvalidUTF8, Want: oracle.Failed},
+	)
+}

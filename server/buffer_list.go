@@ -1,0 +1,48 @@
+package server
+
+import "sync/atomic"
+
+// bufferList is a server's free list of large buffers of one size (held
+// output, long reads). Buffers are made when first needed, reserved from
+// the server's memory budget, and then kept and reused, never given to
+// the garbage collector: 1000 connections growing and dropping 1 MiB
+// buffers spent 40% of the server's time faulting in fresh pages. At most
+// max are ever made; with every buffer in use, or the budget exhausted,
+// get returns nil and the caller does without.
+type bufferList struct {
+	free   chan *[]byte
+	made   atomic.Int32
+	size   int
+	budget *MemoryBudget
+}
+
+func newBufferList(max, size int, budget *MemoryBudget) *bufferList {
+	return &bufferList{free: make(chan *[]byte, max), size: size, budget: budget}
+}
+
+// get returns a free buffer of length 0 and capacity size, or nil when
+// none is free and no more may be made.
+func (l *bufferList) get() *[]byte {
+	select {
+	case b := <-l.free:
+		return b
+	default:
+	}
+	if l.made.Add(1) > int32(cap(l.free)) {
+		l.made.Add(-1)
+		return nil
+	}
+	if !l.budget.reserve(int64(l.size), int64(l.size)) {
+		l.made.Add(-1)
+		return nil
+	}
+	b := make([]byte, 0, l.size)
+	return &b
+}
+
+// put returns b to the free list; it never blocks, as no more buffers than
+// the list holds are ever made.
+func (l *bufferList) put(b *[]byte) {
+	*b = (*b)[:0]
+	l.free <- b
+}
