@@ -265,7 +265,7 @@ func judgeWith(stream []byte, pieces [][]byte, o *target.Outcome, agreed negotia
 	cc := p.clientClosing(stream)
 	c, undefined := expectation(p, cc)
 	obs := observe(r, o, pieces, cc)
-	v := Verdict{Autobahn: replay.Judge(c, obs)}
+	v := Verdict{Autobahn: replay.Decide(c, obs)}
 	v.Autobahn.Strict = append(v.Autobahn.Strict, r.strict...)
 	v.Kind = kindOf(v.Autobahn)
 	if undefined && v.Kind == OK {
@@ -281,7 +281,10 @@ func judgeWith(stream []byte, pieces [][]byte, o *target.Outcome, agreed negotia
 			v.Explanation = append(v.Explanation, fmt.Sprintf("the server failed the connection only after piece %d; the violation was complete in piece %d", got+1, want+1))
 		}
 	}
-	v.Explanation = append(v.Explanation, v.Autobahn.Diff...)
+	if !v.Pass(opt.Strict) {
+		v.Autobahn.Diff = replay.Explain(c, obs, v.Autobahn)
+		v.Explanation = append(v.Explanation, v.Autobahn.Diff...)
+	}
 	return v
 }
 
