@@ -99,9 +99,11 @@ func (c *conn) serve() {
 		return
 	}
 	cfg := &c.srv.cfg
+	heavy := &slot{slots: c.srv.heavy}
+	defer heavy.give()
 	codec := res.Codec
 	if codec != nil {
-		codec = c.srv.inflating.pace(codec)
+		codec = heavy.paced(codec)
 	}
 	sess := NewSession(SessionConfig{MaxMessageSize: cfg.MaxMessageSize, MaxFrameSize: cfg.MaxFrameSize, Compression: codec, Memory: c.srv.budget})
 	defer sess.Release()
@@ -160,6 +162,9 @@ func (c *conn) serve() {
 	pump := readPump{
 		buffer: func() []byte {
 			moveReadDeadline()
+			if stall.messageBytes(sess) > heavyWork || sess.Expecting() > heavyWork {
+				heavy.take() // reading a long message: heavy work
+			}
 			wantLong := longReads || sess.Expecting() > int64(cfg.ReadBufferSize)
 			if readBuf != nil && !long && wantLong {
 				releaseRead()
@@ -181,6 +186,7 @@ func (c *conn) serve() {
 			full := n == len(b)
 			longReads = n > cfg.ReadBufferSize/2
 			out, _, _ := sess.Feed(b[:n])
+			heavy.give() // never held while writing or waiting
 			if !full {
 				releaseRead() // the pump waits next: nothing to keep it for
 			}
@@ -195,6 +201,7 @@ func (c *conn) serve() {
 			return !sess.Done() && !stalled
 		},
 		beforeWait: func() bool {
+			heavy.give()
 			releaseRead()
 			moveReadDeadline()
 			if sess.Expecting() > 0 && c.holding() {
@@ -207,6 +214,7 @@ func (c *conn) serve() {
 	for !sess.Done() {
 		moveReadDeadline()
 		err := pump.pumpReads(c.nc)
+		heavy.give()
 		releaseRead()
 		if writeFailed || !c.flushHeld() {
 			return

@@ -25,6 +25,7 @@ type scale struct {
 }
 
 var scenarios = []scenario{
+	{"baseline", "no attack: the well-behaved client alone for 5 s (the machine's noise floor)", nil, baseline},
 	{"idle", "N connections upgrade, echo 16 B once and stay idle", nil, idle},
 	{"slowloris", "N connections send a request line and a header byte a second", nil, slowloris},
 	{"slow-readers", "N connections send 1 MiB messages and never read", []string{"--write-timeout", "3s"}, slowReaders},
@@ -72,6 +73,12 @@ func hold(ctx context.Context, d time.Duration) {
 	case <-ctx.Done():
 	case <-time.After(d):
 	}
+}
+
+func baseline(ctx context.Context, e *env, s *scale) *tally {
+	hold(ctx, 5*time.Second)
+	e.measure()
+	return &tally{}
 }
 
 func idle(ctx context.Context, e *env, s *scale) *tally {
