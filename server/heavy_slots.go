@@ -1,10 +1,15 @@
 package server
 
-// heavyWork is the size past which a message's work takes one of the
-// server's heavy-work slots: reading a message longer than this, and
-// inflating one that grows past it. Work this long takes a millisecond or
-// more; shorter messages are never held up.
-const heavyWork = 1 << 20
+// Sizes past which a message's work takes one of the server's heavy-work
+// slots: reading a frame with more than heavyFrame octets still to come,
+// reading on while the session holds more than heavyMessage octets of a
+// message (fragments reassembled), and inflating a message past
+// heavyFrame octets. Such work takes a millisecond or more; shorter
+// messages are never held up, nor is a message of up to 1 MiB in one frame.
+const (
+	heavyFrame   = 1 << 20
+	heavyMessage = 256 << 10
+)
 
 // heavySlots bound how many connections do heavy work at once: one less
 // than the cores Go uses (at least one). Clients sending long messages, or
@@ -65,7 +70,7 @@ func (s *slot) paced(codec MessageCodec) MessageCodec {
 }
 
 // InflateFunc inflates as deflateCodec does, taking the slot once the
-// message passes heavyWork octets and keeping it to the end.
+// message passes heavyFrame octets and keeping it to the end.
 func (p pacedCodec) InflateFunc(compressed []byte, limit int64, yield func(piece []byte) error) (int64, error) {
 	var n int64
 	took := false
@@ -76,7 +81,7 @@ func (p pacedCodec) InflateFunc(compressed []byte, limit int64, yield func(piece
 	}()
 	return p.deflateCodec.InflateFunc(compressed, limit, func(piece []byte) error {
 		n += int64(len(piece))
-		if n > heavyWork && !p.slot.held {
+		if n > heavyFrame && !p.slot.held {
 			took = p.slot.take()
 		}
 		return yield(piece)

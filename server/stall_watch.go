@@ -15,7 +15,6 @@ type stallWatch struct {
 	active bool      // a message is in progress
 	since  time.Time // start of the current period
 	base   int64     // the session's received count at since
-	start  int64     // the session's received count when the message began
 }
 
 // observe updates the watch after a read; it reports whether a period
@@ -27,7 +26,7 @@ func (w *stallWatch) observe(sess *Session, now time.Time, need int64) bool {
 	case !inMessage:
 		w.active = false
 	case !w.active:
-		w.active, w.since, w.base, w.start = true, now, received, received
+		w.active, w.since, w.base = true, now, received
 		return true
 	case received-w.base >= need:
 		w.since, w.base = now, received
@@ -39,14 +38,4 @@ func (w *stallWatch) observe(sess *Session, now time.Time, need int64) bool {
 // it needed.
 func (w *stallWatch) stalled(now time.Time, period time.Duration) bool {
 	return w.active && now.Sub(w.since) >= period
-}
-
-// messageBytes returns how much of the message in progress has arrived
-// (roughly: counted from the read in which it began), 0 between messages.
-func (w *stallWatch) messageBytes(sess *Session) int64 {
-	if !w.active {
-		return 0
-	}
-	received, _ := sess.Progress()
-	return received - w.start
 }

@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"context"
 	"io"
+	"log"
+	"os"
 	"slices"
 	"sync"
 	"time"
@@ -99,10 +101,14 @@ func (n *normalClient) freshLoop(ctx context.Context, addr string) {
 		case <-tick.C:
 		}
 		ok := false
-		if c, err := upgraded(addr, false, normalTimeout); err == nil {
+		c, err := upgraded(addr, false, normalTimeout)
+		if err == nil {
 			_, err = echo(c)
 			ok = err == nil
 			c.nc.Close()
+		}
+		if err != nil && os.Getenv("ABUSE_DEBUG") != "" {
+			log.Printf("normal client: fresh connection: %v", err)
 		}
 		n.mu.Lock()
 		if !n.stopped {

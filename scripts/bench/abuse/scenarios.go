@@ -26,7 +26,7 @@ type scale struct {
 
 var scenarios = []scenario{
 	{"baseline", "no attack: the well-behaved client alone for 5 s (the machine's noise floor)", nil, baseline},
-	{"idle", "N connections upgrade, echo 16 B once and stay idle", nil, idle},
+	{"idle", "N connections upgrade, echo 16 B once and stay idle", []string{"--max-connections", "11000"}, idle},
 	{"slowloris", "N connections send a request line and a header byte a second", nil, slowloris},
 	{"slow-readers", "N connections send 1 MiB messages and never read", []string{"--write-timeout", "3s"}, slowReaders},
 	{"fragmented-16MiB", "N connections each send a 16 MiB message in 64 KiB fragments", []string{"--max-memory", "1GiB"}, fragmented},
