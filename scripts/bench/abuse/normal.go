@@ -9,6 +9,8 @@ import (
 	"slices"
 	"sync"
 	"time"
+
+	"github.com/wsfuzz/wsfuzz/server/wire"
 )
 
 // normalClient is the well-behaved client beside every attack: one
@@ -42,7 +44,7 @@ var normalMessage = bytes.Repeat([]byte("normal client "), 1024/14+1)[:1024]
 func echo(c *wsConn) (time.Duration, error) {
 	start := time.Now()
 	c.nc.SetDeadline(start.Add(normalTimeout))
-	if _, err := c.nc.Write(frame(opBinary, true, false, normalMessage)); err != nil {
+	if _, err := c.nc.Write(frame(wire.OpBinary, true, false, normalMessage)); err != nil {
 		return 0, err
 	}
 	for {
@@ -50,10 +52,10 @@ func echo(c *wsConn) (time.Duration, error) {
 		if err != nil {
 			return 0, err
 		}
-		if f.op == opBinary && f.length == int64(len(normalMessage)) {
+		if f.op == wire.OpBinary && f.length == int64(len(normalMessage)) {
 			return time.Since(start), nil
 		}
-		if f.op == opClose {
+		if f.op == wire.OpClose {
 			return 0, io.ErrUnexpectedEOF
 		}
 	}

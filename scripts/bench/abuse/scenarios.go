@@ -6,6 +6,8 @@ import (
 	"net/http"
 	"sync"
 	"time"
+
+	"github.com/wsfuzz/wsfuzz/server/wire"
 )
 
 // A scenario is one kind of abuse, run against each server in turn. run
@@ -91,7 +93,7 @@ func idle(ctx context.Context, e *env, s *scale) *tally {
 			return
 		}
 		defer conn.nc.Close()
-		conn.nc.Write(frame(opBinary, true, false, []byte("sixteen bytes!!!")))
+		conn.nc.Write(frame(wire.OpBinary, true, false, []byte("sixteen bytes!!!")))
 		if out := conn.outcome(time.Now().Add(10*time.Second), true); out != "echo" {
 			t.add(out)
 			return
@@ -99,9 +101,9 @@ func idle(ctx context.Context, e *env, s *scale) *tally {
 		ready()
 		<-release
 		// Still there? A ping must come back as a pong.
-		conn.nc.Write(frame(opPing, true, false, nil))
+		conn.nc.Write(frame(wire.OpPing, true, false, nil))
 		conn.nc.SetReadDeadline(time.Now().Add(5 * time.Second))
-		if f, err := conn.readFrame(); err == nil && f.op == opPong {
+		if f, err := conn.readFrame(); err == nil && f.op == wire.OpPong {
 			t.add("open")
 		} else {
 			t.add("lost")
@@ -163,7 +165,7 @@ func slowloris(ctx context.Context, e *env, s *scale) *tally {
 func slowReaders(ctx context.Context, e *env, s *scale) *tally {
 	t := &tally{}
 	end := time.Now().Add(10 * time.Second)
-	msg := frame(opBinary, true, false, make([]byte, 1<<20))
+	msg := frame(wire.OpBinary, true, false, make([]byte, 1<<20))
 	c := spawn(s.slowReaders, 64, func(i int, ready func()) {
 		conn, err := upgraded(e.addr, false, 10*time.Second)
 		if err != nil {
@@ -191,7 +193,7 @@ func slowReaders(ctx context.Context, e *env, s *scale) *tally {
 func sendFragmented(conn *wsConn, size int, short bool, stop <-chan struct{}) error {
 	const frag = 64 << 10
 	payload := make([]byte, frag)
-	first, middle, last := frame(opBinary, false, false, payload), frame(opContinuation, false, false, payload), frame(opContinuation, true, false, payload)
+	first, middle, last := frame(wire.OpBinary, false, false, payload), frame(wire.OpContinuation, false, false, payload), frame(wire.OpContinuation, true, false, payload)
 	if short {
 		last = last[:len(last)-1]
 	}
@@ -276,7 +278,7 @@ func stalled(ctx context.Context, e *env, s *scale) *tally {
 				return
 			case <-tick.C:
 				if pinging {
-					conn.nc.Write(frame(opPing, true, false, []byte("still here")))
+					conn.nc.Write(frame(wire.OpPing, true, false, []byte("still here")))
 				}
 			}
 		}
@@ -296,7 +298,7 @@ func bomb1GiB(ctx context.Context, e *env, s *scale) *tally {
 		return t
 	}
 	defer conn.nc.Close()
-	go conn.nc.Write(frame(opBinary, true, true, bomb(64)))
+	go conn.nc.Write(frame(wire.OpBinary, true, true, bomb(64)))
 	t.add(conn.outcome(time.Now().Add(40*time.Second), true))
 	e.measure()
 	return t
@@ -304,7 +306,7 @@ func bomb1GiB(ctx context.Context, e *env, s *scale) *tally {
 
 func nearLimitBombs(ctx context.Context, e *env, s *scale) *tally {
 	t := &tally{}
-	msg := frame(opBinary, true, true, nearLimitBomb())
+	msg := frame(wire.OpBinary, true, true, nearLimitBomb())
 	end := time.Now().Add(10 * time.Second)
 	c := spawn(s.bombers, s.bombers, func(i int, ready func()) {
 		conn, err := upgraded(e.addr, true, 10*time.Second)
@@ -406,11 +408,11 @@ func sigterm(ctx context.Context, e *env, s *scale) *tally {
 		{"idle", 100, func(*wsConn) error { return nil }},
 		{"handshake", 100, nil},
 		{"mid-message", 20, func(c *wsConn) error {
-			_, err := c.nc.Write(frame(opBinary, false, false, make([]byte, 64<<10)))
+			_, err := c.nc.Write(frame(wire.OpBinary, false, false, make([]byte, 64<<10)))
 			return err
 		}},
 		{"mid-frame", 20, func(c *wsConn) error {
-			f := frame(opBinary, true, false, make([]byte, 1<<20))
+			f := frame(wire.OpBinary, true, false, make([]byte, 1<<20))
 			_, err := c.nc.Write(f[:100<<10])
 			return err
 		}},
@@ -440,7 +442,7 @@ func sigterm(ctx context.Context, e *env, s *scale) *tally {
 			defer conn.nc.Close()
 			if g.name == "not reading" {
 				go func() {
-					msg := frame(opBinary, true, false, make([]byte, 1<<20))
+					msg := frame(wire.OpBinary, true, false, make([]byte, 1<<20))
 					conn.nc.SetWriteDeadline(time.Now().Add(30 * time.Second))
 					for {
 						if _, err := conn.nc.Write(msg); err != nil {
