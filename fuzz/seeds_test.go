@@ -171,6 +171,7 @@ func frameSeeds() []seed {
 		one("empty", nil),
 		one("one-byte", []byte{0x81}),
 		one("short-16", header(0x82, true, 300, 2)[:3]),
+		one("short-64", header(0x82, true, 70000, 8)[:6]),
 		one("short-key", header(0x82, true, 5, 0)[:4]),
 	}
 }
