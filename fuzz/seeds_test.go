@@ -315,6 +315,8 @@ func handshakeSeeds() []seed {
 		one("key-padding-bits", edit("dGhlIHNhbXBsZSBub25jZQ==", "dGhlIHNhbXBsZSBub25jZR==")),
 		one("asterisk-target", edit("GET /chat", "GET *")),
 		one("bad-percent-escape", edit("GET /chat", "GET /%zz")),
+		one("percent-escapes", edit("GET /chat", "GET /chat%20room?to=%41%2f")),
+		one("host-ipv6-literal", edit("Host: server.example.com", "Host: [::1]:9001")),
 		one("two-spaces-in-request-line", edit("GET /chat", "GET  /chat")),
 		one("leading-empty-line", []byte("\r\n"+rfcRequest)),
 		one("content-length-zero", edit("Sec-WebSocket-Version: 13\r\n", "Sec-WebSocket-Version: 13\r\nContent-Length: 00\r\n")),
