@@ -20,12 +20,17 @@
 # its class, the input as the harness prints it (offer, size, pieces, the
 # bytes in hex, at most 512) and the command that reruns it.
 #
+# Exit status: 0 when no library had a finding, 1 when one had.
+#
 # Environment:
 #   FUZZ_EXAMPLES     libraries to fuzz (default: gorilla gobwas coder gws)
 #   FUZZ_STRICT=1     judge with fuzz.Strict: NON-STRICT verdicts and what
 #                     only strict mode holds against a server are findings
 #   FUZZ_PARALLEL     fuzzing workers, go test -parallel (default 1)
-#   FUZZ_ROUNDS       at most this many rounds per library (default 6)
+#   FUZZ_ROUNDS       at most this many rounds per library (default 10)
+#   FUZZ_KNOWN        a file name in each library's directory (for example
+#                     known.txt) whose signatures are known from the start:
+#                     only a new kind of finding counts
 #   FUZZ_LOG_DIR      where the logs, known lists and summary go (default:
 #                     a temp dir)
 set -euo pipefail
@@ -34,7 +39,7 @@ cd "$(dirname "$0")/../examples"
 seconds=${1:-60}
 libs=${FUZZ_EXAMPLES:-"gorilla gobwas coder gws"}
 parallel=${FUZZ_PARALLEL:-1}
-rounds=${FUZZ_ROUNDS:-6}
+rounds=${FUZZ_ROUNDS:-10}
 logs=${FUZZ_LOG_DIR:-$(mktemp -d "${TMPDIR:-/tmp}/wsfuzz-examples.XXXXXX")}
 mkdir -p "$logs"
 summary="$logs/summary.txt"
@@ -66,19 +71,29 @@ engine_deadline_race() {
 # note appends a line to the summary and prints it.
 note() { echo "$*" | tee -a "$summary"; }
 
+found=0
 for lib in $libs; do
 	target=$(target_of "$lib")
 	known="$logs/$lib.known"
 	: >"$known"
+	if [ -n "${FUZZ_KNOWN:-}" ] && [ -f "$lib/$FUZZ_KNOWN" ]; then
+		cat "$lib/$FUZZ_KNOWN" >"$known"
+	fi
 	start=$SECONDS
 	note ""
 	note "== $lib ($target, ${seconds}s, $mode)"
 	round=0
-	while [ "$round" -lt "$rounds" ]; do
+	ended=""
+	while [ -z "$ended" ]; do
+		if [ "$round" -ge "$rounds" ]; then
+			note "   stopped after $rounds rounds (FUZZ_ROUNDS), $((SECONDS - start))s of the budget used"
+			break
+		fi
 		left=$((seconds - (SECONDS - start)))
 		if [ "$left" -lt 1 ]; then
 			note "   budget spent"
-			break
+			ended=1
+			continue
 		fi
 		round=$((round + 1))
 		log="$logs/$lib.$round.log"
@@ -94,13 +109,21 @@ for lib in $libs; do
 			continue
 		fi
 		at=$((SECONDS - start))
+		found=1
 		seed=$(sed -n "s/^failure while testing seed corpus entry: $target\/\(.*\)$/\1/p" "$log" | head -n 1)
 		file=$(sed -n "s/.*Failing input written to testdata\/fuzz\/$target\/\([^ ]*\).*/\1/p" "$log" | tail -n 1)
 		sig=$(sed -n 's/^ *fuzz\.go:[0-9]*: finding: //p' "$log" | head -n 1)
 		input=$(sed -n 's/^ *input: //p' "$log" | tail -n 1)
 		name=${file:-$seed}
 		if [ -z "$sig" ]; then
-			sig="CRASH | $(grep -m 1 '^panic: \|fatal error: \|fuzzing process hung or terminated unexpectedly' "$log" || echo "see $log")"
+			# The process died before a verdict; go test -fuzz does not show
+			# why, so run the input once more on its own to see the panic.
+			crash="$log.crash"
+			if [ -n "$name" ]; then
+				${env_prefix:+env WSFUZZ_STRICT=1} go test "./$lib" -run "^$target/$name\$" >"$crash" 2>&1 || true
+			fi
+			sig="CRASH | $(grep -h -m 1 '^panic: \|^fatal error: ' "$crash" "$log" 2>/dev/null | head -n 1 || true)"
+			[ "$sig" = "CRASH | " ] && sig="CRASH | $(grep -m 1 'fuzzing process hung or terminated unexpectedly' "$log" || echo "see $log")"
 		fi
 		note "   finding $round after ${at}s: $sig"
 		if [ -n "$name" ]; then
@@ -122,3 +145,4 @@ done
 echo
 echo "summary ($summary):"
 cat "$summary"
+exit "$found"

@@ -84,6 +84,15 @@ func (v Verdict) Pass(strict bool) bool {
 // classes are applied too (see rules.go). Judge also collects the strict
 // findings and an explanation; it never modifies c or o.
 func Judge(c *corpus.Case, o *Observed) Verdict {
+	v := Decide(c, o)
+	v.Diff = Explain(c, o, v)
+	return v
+}
+
+// Decide is Judge without the explanation (Diff stays empty), for callers
+// that judge often and explain only what fails: the fuzz harness's oracle
+// judges every input. Explain adds the explanation afterwards.
+func Decide(c *corpus.Case, o *Observed) Verdict {
 	v := Verdict{
 		Behavior:      Failed,
 		BehaviorClose: Failed,
@@ -134,8 +143,13 @@ func Judge(c *corpus.Case, o *Observed) Verdict {
 	applyCaseRules(c.ID, &v)
 	applyRuleChanges(c, ec, o, byEvents, &v)
 	v.Strict = strictFindings(ec, o, v)
-	v.Diff = explain(c, ec, o, v)
 	return v
+}
+
+// Explain describes Decide's verdict v on c and o in a few lines, as
+// Judge's Verdict.Diff.
+func Explain(c *corpus.Case, o *Observed, v Verdict) []string {
+	return explain(c, expectedClose(c), o, v)
 }
 
 // selfJudged reports whether a run's behaviour verdict is the one the case

@@ -13,7 +13,8 @@ import (
 
 // KnownEnv names the environment variable that switches Fuzz from
 // fuzz.Server to a run that skips known findings: the path of a file with
-// one Signature a line. scripts/fuzz-examples.sh sets it to find more
+// one Signature a line (relative to the package's directory, where go
+// test runs). scripts/fuzz-examples.sh sets it to find more
 // than one kind of finding per library, since go test -fuzz stops at the
 // first failure.
 const KnownEnv = "WSFUZZ_KNOWN"
@@ -68,8 +69,8 @@ func (s Server) Fuzz(f *testing.F) {
 	})
 }
 
-// readKnown reads a file of signatures, one a line; a missing file is an
-// empty list.
+// readKnown reads a file of signatures, one a line, where blank lines and
+// lines starting with # are comments; a missing file is an empty list.
 func readKnown(path string) (map[string]bool, error) {
 	known := map[string]bool{}
 	file, err := os.Open(path)
@@ -83,7 +84,7 @@ func readKnown(path string) (map[string]bool, error) {
 	sc := bufio.NewScanner(file)
 	sc.Buffer(nil, 1<<20)
 	for sc.Scan() {
-		if l := strings.TrimSpace(sc.Text()); l != "" {
+		if l := strings.TrimSpace(sc.Text()); l != "" && !strings.HasPrefix(l, "#") {
 			known[l] = true
 		}
 	}
