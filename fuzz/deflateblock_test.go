@@ -105,3 +105,17 @@ func endOfBlockInTailMessage(maxLen int) []byte {
 	b.dynamicHeader(longCodeLengths(maxLen))
 	return b.buf
 }
+
+// degenerateCodeMessage is a dynamic block whose literal/length code has
+// one code, the end of block as the 1-bit code 0, which zlib and
+// compress/flate accept although it is incomplete; the block then sends
+// the bit 1, which no code starts, and eight octets more so that a decoder
+// meets it with plenty of input left. The message is invalid.
+func degenerateCodeMessage() []byte {
+	var b deflateBits
+	var lengths [257]int
+	lengths[256] = 1
+	b.dynamicHeader(lengths)
+	b.put(1, 1)
+	return append(b.buf, make([]byte, 8)...)
+}

@@ -358,6 +358,7 @@ func inflateSeeds() []seed {
 		// The end of block inside the tail, one or two bits before its end.
 		one("end-of-block-1-bit-before-the-end", endOfBlockInTailMessage(15)),
 		one("end-of-block-2-bits-before-the-end", endOfBlockInTailMessage(14)),
+		one("degenerate-code-unused-bit", degenerateCodeMessage()),
 		// Past the limit (4 KiB) before it ends inside a block: too big
 		// and invalid, either verdict is right.
 		one("too-big-then-truncated", hexBytes("ec c7 37 0d c0 30 00 00 30 2a a5 d6 ec cd ff 0c 8e 48 3e fd b7 30 42 38 31 a6 30 32 30 30 30 30 30 30 30")),
