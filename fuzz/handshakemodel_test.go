@@ -10,7 +10,7 @@ import (
 func TestHandshakeModel(t *testing.T) {
 	want := map[string]int{
 		"rfc": 101, "rfc-with-frame-after": 101, "lowercase-tokens": 101, "absolute-uri": 101,
-		"key-tabs": 101, "content-length-zero": 101, "upgrade-obs-fold": 400,
+		"key-tabs": 101, "content-length-zero": 101, "percent-escapes": 101, "host-ipv6-literal": 101, "upgrade-obs-fold": 400,
 		"deflate-offer": 101, "deflate-two-offers": 101, "deflate-bad-window": 101, "deflate-two-headers": 101, "deflate-quoted": 101,
 		"no-upgrade": 400, "upgrade-h2c": 400, "connection-keep-alive": 400, "post": 400, "http-1.0": 400, "no-host": 400,
 		"body": 400, "chunked": 400, "bad-request-line": 400, "no-key": 400, "two-keys": 400, "key-15-bytes": 400, "key-not-base64": 400,

@@ -171,6 +171,7 @@ func frameSeeds() []seed {
 		one("empty", nil),
 		one("one-byte", []byte{0x81}),
 		one("short-16", header(0x82, true, 300, 2)[:3]),
+		one("short-64", header(0x82, true, 70000, 8)[:6]),
 		one("short-key", header(0x82, true, 5, 0)[:4]),
 	}
 }
@@ -314,6 +315,8 @@ func handshakeSeeds() []seed {
 		one("key-padding-bits", edit("dGhlIHNhbXBsZSBub25jZQ==", "dGhlIHNhbXBsZSBub25jZR==")),
 		one("asterisk-target", edit("GET /chat", "GET *")),
 		one("bad-percent-escape", edit("GET /chat", "GET /%zz")),
+		one("percent-escapes", edit("GET /chat", "GET /chat%20room?to=%41%2f")),
+		one("host-ipv6-literal", edit("Host: server.example.com", "Host: [::1]:9001")),
 		one("two-spaces-in-request-line", edit("GET /chat", "GET  /chat")),
 		one("leading-empty-line", []byte("\r\n"+rfcRequest)),
 		one("content-length-zero", edit("Sec-WebSocket-Version: 13\r\n", "Sec-WebSocket-Version: 13\r\nContent-Length: 00\r\n")),
@@ -350,6 +353,12 @@ func inflateSeeds() []seed {
 		one("limit-plus-one", compressMessage(make([]byte, inflateLimit+1))),
 		one("text-kosme", compressMessage([]byte("κόσμε κόσμε κόσμε"))),
 		one("sender-kept-tail", hexBytes("f2 48 cd c9 c9 07 00 00 00 ff ff")),
+		// Codes of up to 15 bits, longer than any decoder's first table.
+		one("dynamic-15-bit-codes", longCodesMessage()),
+		// The end of block inside the tail, one or two bits before its end.
+		one("end-of-block-1-bit-before-the-end", endOfBlockInTailMessage(15)),
+		one("end-of-block-2-bits-before-the-end", endOfBlockInTailMessage(14)),
+		one("degenerate-code-unused-bit", degenerateCodeMessage()),
 		// Past the limit (4 KiB) before it ends inside a block: too big
 		// and invalid, either verdict is right.
 		one("too-big-then-truncated", hexBytes("ec c7 37 0d c0 30 00 00 30 2a a5 d6 ec cd ff 0c 8e 48 3e fd b7 30 42 38 31 a6 30 32 30 30 30 30 30 30 30")),

@@ -85,6 +85,10 @@ func TestInflateInvalid(t *testing.T) {
 		{"stored block cut short", unhex("00 0a 00 f5 ff 48 65"), "ends inside a stored block"},
 		{"reference before the start", unhex("f2 00 11 00 00"), "before the start"},
 		{"the sender's sync tail kept", unhex("f2 48 cd c9 c9 07 00 00 00 ff ff"), "ends inside a stored block's length"},
+		// A dynamic block header whose code makes the tail's 16 zero bits
+		// 'a's and its first 15 one bits the end of block: one bit is left.
+		{"one bit left after the last block", unhex("04e00190244992244902" + strings.Repeat("00", 48) +
+			"128b9a4756cf1e" + strings.Repeat("00", 71) + "c03f00"), "ends inside a block header"},
 		{"distance symbol 30", distance30.buf, "distance symbol 30"},
 		{"length symbol 286", length286.buf, "length symbol 286"},
 		{"code length 16 with nothing to repeat", repeatFirst.buf, "before the first"},
