@@ -33,7 +33,16 @@ type Case struct {
 	// judges itself; a case has one of them.
 	steps func(s *script)
 	echo  func() *replay.Echo
+	// weight estimates the work of a self-judging case (see Weight).
+	weight int
 }
+
+// Weight estimates the work a case takes, in payload octets the client
+// sends, a compressed octet counting four times (it is compressed and
+// inflated on both sides). A runner starts the heavy cases first, so
+// that they overlap the many light ones; the cases with a fixed script
+// weigh 0.
+func (c *Case) Weight() int { return c.weight }
 
 // SelfJudged reports whether the case judges itself (9.*, 12.*, 13.*):
 // its verdict comes from its echo script, not from expected events.

@@ -76,6 +76,7 @@ func compressionCase(id string, d *compressionDataSet, m compressionSize, offer,
 		Expectation:   fmt.Sprintf("Every message comes back as sent within %g s; then a clean close with 1000.", m.timeout),
 		ExpectedClose: closeNormally(),
 		Offer:         offer,
+		weight:        4 * 1000 * m.length,
 		echo: func() *replay.Echo {
 			return &replay.Echo{
 				Count:        1000,
@@ -85,6 +86,7 @@ func compressionCase(id string, d *compressionDataSet, m compressionSize, offer,
 				Timeout:      m.timeout,
 				Compress:     true,
 				CheckContent: true,
+				Share:        fmt.Sprintf("%s/%d", d.name, m.length),
 			}
 		},
 	}

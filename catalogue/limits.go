@@ -81,6 +81,7 @@ func echoCase(id, desc string, e echoScript) *Case {
 		Description:   desc,
 		Expectation:   fmt.Sprintf("Every %s message comes back with the length it was sent with, within %g s; then a clean close with 1000.", kind, e.timeout),
 		ExpectedClose: closeNormally(),
+		weight:        max(e.count, 1) * e.length,
 		echo: func() *replay.Echo {
 			msg := []byte(strings.Repeat(e.unit, e.length/max(len(e.unit), 1)+1)[:e.length])
 			return &replay.Echo{

@@ -7,6 +7,7 @@ import (
 	"math/rand/v2"
 	"strings"
 	"sync"
+	"unicode/utf8"
 )
 
 // The payloads of the compression cases. Autobahn takes them from five
@@ -20,8 +21,24 @@ import (
 type compressionDataSet struct {
 	name   string
 	binary bool
-	data   []byte // binary sets
-	text   []rune // text sets: messages are cut by characters
+	// data is the payload data; a text set's messages are cut by
+	// characters, whose octet offsets in data are starts (with len(data)
+	// last).
+	data   []byte
+	starts []int
+}
+
+func binaryData(name string, data []byte) *compressionDataSet {
+	return &compressionDataSet{name: name, binary: true, data: data}
+}
+
+func textData(name, text string) *compressionDataSet {
+	d := &compressionDataSet{name: name, data: []byte(text)}
+	for i := range text {
+		d.starts = append(d.starts, i)
+	}
+	d.starts = append(d.starts, len(text))
+	return d
 }
 
 func (d *compressionDataSet) unit() string {
@@ -31,26 +48,41 @@ func (d *compressionDataSet) unit() string {
 	return "characters"
 }
 
-// slicer returns the message function of a case: message i is the length
-// octets (characters, for text) after the first i*length, reading the data
-// as a ring, as Autobahn's cases read their file.
-func (d *compressionDataSet) slicer(length int) func(i int) []byte {
+// units is the length of the data in the units messages are cut in.
+func (d *compressionDataSet) units() int {
 	if d.binary {
-		return func(i int) []byte { return ring(d.data, i*length, length) }
+		return len(d.data)
 	}
-	return func(i int) []byte { return []byte(string(ring(d.text, i*length, length))) }
+	return len(d.starts) - 1
 }
 
-// ring returns n elements of s starting at offset from, wrapping around.
-func ring[T any](s []T, from, n int) []T {
-	out := make([]T, 0, n)
-	from %= len(s)
-	for len(out) < n {
-		take := min(n-len(out), len(s)-from)
-		out = append(out, s[from:from+take]...)
-		from = 0
+// slicer returns the message function of a case: message i is the length
+// octets (characters, for text) after the first i*length, reading the data
+// as a ring, as Autobahn's cases read their file. A message that does not
+// wrap around is a slice of the data set, shared: it must not be modified.
+func (d *compressionDataSet) slicer(length int) func(i int) []byte {
+	return func(i int) []byte {
+		from, left := (i*length)%d.units(), length
+		if from+length <= d.units() {
+			return d.data[d.offset(from):d.offset(from+length):d.offset(from+length)]
+		}
+		out := make([]byte, 0, length)
+		for left > 0 {
+			n := min(left, d.units()-from)
+			out = append(out, d.data[d.offset(from):d.offset(from+n)]...)
+			left -= n
+			from = 0
+		}
+		return out
 	}
-	return out
+}
+
+// offset is the octet offset of unit u.
+func (d *compressionDataSet) offset(u int) int {
+	if d.binary {
+		return u
+	}
+	return d.starts[u]
 }
 
 var (
@@ -63,11 +95,11 @@ var (
 func compressionData() []*compressionDataSet {
 	dataOnce.Do(func() {
 		dataSets = []*compressionDataSet{
-			{name: "a JSON document", text: []rune(jsonDocument(194 << 10))},
-			{name: "a 512x512 grey-scale bitmap", binary: true, data: bitmap(512)},
-			{name: "German verse", binary: true, data: []byte(verse(222 << 10))},
-			{name: "an HTML page", text: []rune(htmlPage(263 << 10))},
-			{name: "a PDF document", binary: true, data: pdfDocument(1 << 20)},
+			textData("a JSON document", jsonDocument(194<<10)),
+			binaryData("a 512x512 grey-scale bitmap", bitmap(512)),
+			binaryData("German verse", []byte(verse(222<<10))),
+			textData("an HTML page", htmlPage(263<<10)),
+			binaryData("a PDF document", pdfDocument(1<<20)),
 		}
 	})
 	return dataSets
@@ -98,25 +130,38 @@ func sentence(r *rand.Rand, words int) string {
 		ws[i] = word(r)
 	}
 	s := strings.Join(ws, " ")
-	return strings.ToUpper(s[:1]) + s[1:]
+	_, n := utf8.DecodeRuneInString(s)
+	return strings.ToUpper(s[:n]) + s[n:]
 }
 
 // jsonDocument is an array of records with the shapes of a typical API
-// answer, about size octets long.
+// answer, about size octets long. Like real API data it repeats itself a
+// lot: the records vary in few fields, drawn from small sets, so that it
+// compresses about as well as Autobahn's JSON file (to about a twentieth).
 func jsonDocument(size int) string {
 	r := dataRand(1)
+	names := make([]string, 6)
+	for i := range names {
+		names[i] = word(r)
+	}
+	about := make([]string, 4)
+	for i := range about {
+		about[i] = sentence(r, 12)
+	}
+	tags := []string{"alpha", "beta", "gamma", "delta", "überblick"}
 	var b strings.Builder
 	b.WriteString("[\n")
 	for i := 0; b.Len() < size; i++ {
 		if i > 0 {
 			b.WriteString(",\n")
 		}
-		name := word(r)
-		fmt.Fprintf(&b, `  {"id": %d, "guid": "%08x-%04x-%04x", "active": %t, "balance": %.2f, "name": %q, "email": "%s@example.org", `+
-			`"tags": [%q, %q, %q], "location": {"latitude": %.6f, "longitude": %.6f}, "about": %q, "friends": [{"id": %d, "name": %q}, {"id": %d, "name": %q}]}`,
-			i, r.Uint32(), r.Uint32()&0xffff, r.Uint32()&0xffff, r.IntN(2) == 0, r.Float64()*10000, name, strings.ToLower(strings.Map(asciiOnly, name)),
-			word(r), word(r), word(r), r.Float64()*180-90, r.Float64()*360-180, sentence(r, 8+r.IntN(12)),
-			r.IntN(1000), word(r), r.IntN(1000), word(r))
+		name := names[i%len(names)]
+		fmt.Fprintf(&b, `  {"id": %d, "active": %t, "balance": "%d.00", "name": %q, "email": "%s@example.org", `+
+			`"picture": "https://example.org/pictures/32x32.png", "registered": "2014-0%d-11T04:09:28 -01:00", "greeting": "Hallo, %s! Sie haben 5 ungelesene Nachrichten.", `+
+			`"tags": [%q, %q], "location": {"city": %q, "zip": "%d"}, "about": %q, "friends": [{"id": %d, "name": %q}]}`,
+			i, i%3 == 0, 100*r.IntN(4), name, strings.ToLower(strings.Map(asciiOnly, name)), 1+i%9, name,
+			tags[i%len(tags)], tags[(i+2)%len(tags)], names[i%3], 10000+1000*(i%4),
+			about[r.IntN(len(about))], i%10, names[(i+1)%len(names)])
 	}
 	b.WriteString("\n]\n")
 	return b.String()
@@ -129,28 +174,36 @@ func asciiOnly(c rune) rune {
 	return 'x'
 }
 
-// htmlPage is a page of headings, paragraphs, lists, links and tables,
-// about size octets long.
+// htmlPage is a page of sections of headings, paragraphs, lists, links
+// and tables, about size octets long. As generated pages do, it repeats a
+// few section layouts with few words changed, so that it compresses about
+// as well as Autobahn's HTML file (to about a sixteenth).
 func htmlPage(size int) string {
 	r := dataRand(4)
+	var layouts []string
+	for range 5 {
+		var b strings.Builder
+		fmt.Fprintf(&b, "<section class=\"entry\">\n<h2>%s</h2>\n", sentence(r, 3))
+		for range 2 {
+			fmt.Fprintf(&b, "<p class=\"text\">%s. <a href=\"/artikel/%%d.html\" title=\"%s\">%s</a>.</p>\n",
+				sentence(r, 14), word(r), word(r))
+		}
+		b.WriteString("<ul class=\"list\">\n")
+		for range 3 {
+			fmt.Fprintf(&b, "  <li><span class=\"item\">%s</span></li>\n", sentence(r, 3))
+		}
+		b.WriteString("</ul>\n<table class=\"data\">\n")
+		for range 3 {
+			fmt.Fprintf(&b, "  <tr><td>%s</td><td class=\"num\">%%d</td></tr>\n", word(r))
+		}
+		b.WriteString("</table>\n</section>\n")
+		layouts = append(layouts, b.String())
+	}
 	var b strings.Builder
 	b.WriteString("<!DOCTYPE html>\n<html lang=\"de\">\n<head>\n<meta charset=\"utf-8\">\n<title>Beispiel</title>\n" +
 		"<link rel=\"stylesheet\" href=\"/static/site.css\">\n</head>\n<body>\n<div class=\"page\">\n")
 	for s := 0; b.Len() < size; s++ {
-		fmt.Fprintf(&b, "<section id=\"s%d\">\n<h2>%s</h2>\n", s, sentence(r, 3))
-		for range 1 + r.IntN(3) {
-			fmt.Fprintf(&b, "<p class=\"text\">%s. <a href=\"/artikel/%d.html\" title=\"%s\">%s</a> %s.</p>\n",
-				sentence(r, 10+r.IntN(20)), r.IntN(100000), word(r), word(r), sentence(r, 5+r.IntN(10)))
-		}
-		b.WriteString("<ul class=\"list\">\n")
-		for range 2 + r.IntN(4) {
-			fmt.Fprintf(&b, "  <li><span class=\"item\">%s</span></li>\n", sentence(r, 2+r.IntN(4)))
-		}
-		b.WriteString("</ul>\n<table class=\"data\">\n")
-		for range 2 + r.IntN(3) {
-			fmt.Fprintf(&b, "  <tr><td>%s</td><td class=\"num\">%d</td><td class=\"num\">%.3f</td></tr>\n", word(r), r.IntN(10000), r.Float64()*100)
-		}
-		b.WriteString("</table>\n</section>\n")
+		fmt.Fprintf(&b, layouts[r.IntN(len(layouts))], s, s, 10*r.IntN(10), 10*r.IntN(10), 10*r.IntN(10))
 	}
 	b.WriteString("</div>\n</body>\n</html>\n")
 	return b.String()
@@ -205,20 +258,25 @@ func bitmap(width int) []byte {
 	return out
 }
 
-// pdfDocument is a PDF of about size octets whose page streams are random
-// octets, as the compressed streams of a real PDF look to a compressor.
+// pdfDocument is a PDF of about size octets: page descriptions in plain
+// text, and streams of random octets, as the compressed streams of a real
+// PDF look to a compressor; it compresses by about a fifth, as Autobahn's
+// PDF does.
 func pdfDocument(size int) []byte {
 	r := dataRand(5)
 	var b []byte
 	b = append(b, "%PDF-1.4\n%\xe2\xe3\xcf\xd3\n"...)
 	for obj := 1; len(b) < size; obj++ {
-		n := 2048 + r.IntN(30000)
+		n := 2048 + r.IntN(12000)
 		b = fmt.Appendf(b, "%d 0 obj\n<< /Length %d /Filter /FlateDecode >>\nstream\n", obj, n)
 		for range n / 8 {
 			b = binary.LittleEndian.AppendUint64(b, r.Uint64())
 		}
 		b = append(b, "\nendstream\nendobj\n"...)
 		b = fmt.Appendf(b, "%d 0 obj\n<< /Type /Page /Parent 1 0 R /Resources << /Font << /F1 %d 0 R >> >> /MediaBox [0 0 612 792] /Contents %d 0 R >>\nendobj\n", obj+1000, obj+2000, obj)
+		for line := range 40 + r.IntN(60) {
+			b = fmt.Appendf(b, "BT /F1 %d Tf 72 %d Td (%s) Tj ET\n", 9+r.IntN(4), 720-12*line, sentence(r, 6))
+		}
 	}
 	return append(b, "trailer\n<< /Root 1 0 R >>\n%%EOF\n"...)
 }

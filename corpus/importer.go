@@ -88,13 +88,16 @@ func (c *Case) Counts() (exact, rebuilt, skipped int) {
 // Importing the same reports again writes nothing new: files are named by
 // their content.
 func Import(opt ImportOptions, each func(CaseImport), paths ...string) (Summary, []error) {
-	keep := func(id, agent, behavior, behaviorClose string) bool {
-		if opt.FailingOnly && Rank(behavior, behaviorClose) >= 2 {
-			return false
+	var load LoadOptions
+	if opt.FailingOnly || len(opt.Cases) > 0 {
+		load.Keep = func(id, agent, behavior, behaviorClose string) bool {
+			if opt.FailingOnly && Rank(behavior, behaviorClose) >= 2 {
+				return false
+			}
+			return MatchID(id, opt.Cases)
 		}
-		return MatchID(id, opt.Cases)
 	}
-	cases, errs := LoadWith(LoadOptions{Keep: keep}, paths...)
+	cases, errs := LoadWith(load, paths...)
 	sum := Summary{Files: map[string]int{}, New: map[string]int{}, Errors: len(errs)}
 	files := map[string]bool{}
 	made := map[string]bool{}      // target directories known to exist

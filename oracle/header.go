@@ -5,6 +5,7 @@ import "encoding/binary"
 // header is a frame header as a client writes it.
 type header struct {
 	fin    bool
+	rsv    byte
 	op     byte
 	masked bool
 	key    [4]byte
@@ -17,7 +18,7 @@ func peekHeader(b []byte) (h header, n int, ok bool) {
 	if len(b) < 2 {
 		return h, 0, false
 	}
-	h.fin, h.op, h.masked = b[0]&0x80 != 0, b[0]&0x0F, b[1]&0x80 != 0
+	h.fin, h.rsv, h.op, h.masked = b[0]&0x80 != 0, b[0]>>4&7, b[0]&0x0F, b[1]&0x80 != 0
 	h.length, n = uint64(b[1]&0x7F), 2
 	switch h.length {
 	case 126:

@@ -5,6 +5,7 @@ import (
 	"math"
 	"slices"
 	"sort"
+	"strings"
 
 	"github.com/wsfuzz/wsfuzz/corpus"
 	"github.com/wsfuzz/wsfuzz/corpus/replay"
@@ -98,7 +99,7 @@ func Judge(in target.Input, o *target.Outcome, opt Options) Verdict {
 		}
 		if v.Pass(false) {
 			if i > 0 {
-				v.Explanation = append([]string{"passes only with latitude: " + lat.name}, v.Explanation...)
+				v.Explanation = append([]string{"passes only with latitude: " + lat.String()}, v.Explanation...)
 			}
 			return v
 		}
@@ -106,24 +107,68 @@ func Judge(in target.Input, o *target.Outcome, opt Options) Verdict {
 	return first
 }
 
-// latitude is a way a server may differ from the strict model and still
-// pass Autobahn.
+// latitude is a set of ways a server may differ from the strict model and
+// still pass: each flag relaxes one rule.
 type latitude struct {
-	name string
-	// lateUTF8 validates text only at the end of a message, and the
-	// verdict is NON-STRICT.
-	lateUTF8 bool
 	// noLimit lifts the message size limit: a server may echo a message
 	// above its documented limit instead of refusing it with 1009.
 	noLimit bool
+	// earlyHeader judges what a header's first two bytes decide as soon as
+	// they arrive (ModelConfig.EarlyHeader).
+	earlyHeader bool
+	// lateUTF8 validates text only at the end of a message: NON-STRICT.
+	lateUTF8 bool
+	// nonMinimal accepts lengths not in their minimal form: NON-STRICT,
+	// since the strict reading fails them.
+	nonMinimal bool
 }
 
-var latitudes = []latitude{
-	{name: "none"},
-	{name: "a message above the size limit is echoed", noLimit: true},
-	{name: "invalid UTF-8 found only at the end of the message (NON-STRICT)", lateUTF8: true},
-	{name: "invalid UTF-8 found at the message end, and no size limit (NON-STRICT)", lateUTF8: true, noLimit: true},
+// nonStrict reports whether passing only with lat is NON-STRICT.
+func (lat latitude) nonStrict() bool { return lat.lateUTF8 || lat.nonMinimal }
+
+func (lat latitude) String() string {
+	var parts []string
+	if lat.noLimit {
+		parts = append(parts, "a message above the size limit echoed")
+	}
+	if lat.earlyHeader {
+		parts = append(parts, "a header failed on its first two bytes")
+	}
+	if lat.lateUTF8 {
+		parts = append(parts, "invalid UTF-8 found only at the end of the message (NON-STRICT)")
+	}
+	if lat.nonMinimal {
+		parts = append(parts, "a length not in its minimal form accepted (NON-STRICT)")
+	}
+	if len(parts) == 0 {
+		return "none"
+	}
+	return strings.Join(parts, "; ")
 }
+
+// latitudes are every combination of the flags, the strict model first,
+// then those that still earn OK, then the NON-STRICT ones, fewer flags
+// before more.
+var latitudes = func() []latitude {
+	var all []latitude
+	for bits := range 16 {
+		all = append(all, latitude{noLimit: bits&1 != 0, earlyHeader: bits&2 != 0, lateUTF8: bits&4 != 0, nonMinimal: bits&8 != 0})
+	}
+	rank := func(l latitude) int {
+		n := 0
+		for _, f := range []bool{l.noLimit, l.earlyHeader, l.lateUTF8, l.nonMinimal} {
+			if f {
+				n++
+			}
+		}
+		if l.nonStrict() {
+			n += 10
+		}
+		return n
+	}
+	slices.SortStableFunc(all, func(a, b latitude) int { return rank(a) - rank(b) })
+	return all
+}()
 
 // noLimitInflate bounds inflation when the size limit is lifted, so that a
 // decompression bomb in the input costs the judge little.
@@ -142,7 +187,7 @@ type prediction struct {
 func predict(stream []byte, agreed negotiated, maxMessage int, lat latitude) prediction {
 	var last *countingInflater
 	cfg := func() ModelConfig {
-		c := ModelConfig{MaxMessage: maxMessage, LateUTF8: lat.lateUTF8}
+		c := ModelConfig{MaxMessage: maxMessage, LateUTF8: lat.lateUTF8, EarlyHeader: lat.earlyHeader, AcceptNonMinimal: lat.nonMinimal}
 		limit := maxMessage
 		if lat.noLimit {
 			c.MaxMessage, limit = math.MaxInt, noLimitInflate
@@ -178,27 +223,32 @@ func (p prediction) endPiece(pieces [][]byte) int {
 	})
 }
 
-// failsOnClose reports whether the model's session fails on the client's
-// first close frame: it is still open before that frame and ends with it.
-func (p prediction) failsOnClose(stream []byte) bool {
-	start, end, ok := clientCloseFrame(stream)
-	if !ok {
-		return false
-	}
-	_, doneBefore, _ := Predict(stream[:start], p.cfg())
-	_, doneWith, _ := Predict(stream[:end], p.cfg())
-	return !doneBefore && doneWith
+// clientClosing is the client's first close frame that can start the
+// closing handshake (final, no RSV bits, masked, at most 125 bytes, as
+// target.Exchange counts it), and how the model's session meets it.
+type clientClosing struct {
+	ok         bool
+	start, end int // where the frame starts and ends in the stream
+	code       int // its close code, -1 for none
+	// endsBefore: the session ended before the frame began (the server
+	// failed the connection first); failsOn: the session was open when
+	// the frame's header was whole, and the frame's payload failed it
+	// (a close code or reason the server must refuse).
+	endsBefore, failsOn bool
 }
 
-// endsBeforeClientClose reports whether the model's session ends before
-// the client's first close frame begins.
-func (p prediction) endsBeforeClientClose(stream []byte) bool {
-	start, _, ok := clientCloseFrame(stream)
-	if !ok {
-		return false
+func (p prediction) clientClosing(stream []byte) clientClosing {
+	var cc clientClosing
+	cc.start, cc.end, cc.code, cc.ok = clientCloseFrame(stream)
+	if !cc.ok {
+		return cc
 	}
-	_, done, _ := Predict(stream[:start], p.cfg())
-	return done
+	_, cc.endsBefore, _ = Predict(stream[:cc.start], p.cfg())
+	_, hn, _ := peekHeader(stream[cc.start:])
+	_, doneAtHeader, _ := Predict(stream[:cc.start+hn], p.cfg())
+	_, doneWith, failedWith := Predict(stream[:cc.end], p.cfg())
+	cc.failsOn = !doneAtHeader && doneWith && failedWith
+	return cc
 }
 
 // judgeWith judges the exchange against the model under one latitude.
@@ -212,12 +262,17 @@ func judgeWith(stream []byte, pieces [][]byte, o *target.Outcome, agreed negotia
 		return Verdict{Kind: Failed, Explanation: []string{r.violation}}
 	}
 	p := predict(stream, agreed, opt.maxMessage(), lat)
-	c := expectation(p, stream)
-	obs := observe(r, o, pieces, p.endsBeforeClientClose(stream))
+	cc := p.clientClosing(stream)
+	c, undefined := expectation(p, cc)
+	obs := observe(r, o, pieces, cc)
 	v := Verdict{Autobahn: replay.Judge(c, obs)}
 	v.Autobahn.Strict = append(v.Autobahn.Strict, r.strict...)
 	v.Kind = kindOf(v.Autobahn)
-	if lat.lateUTF8 && v.Kind == OK {
+	if undefined && v.Kind == OK {
+		v.Kind = Informational
+		v.Explanation = append(v.Explanation, fmt.Sprintf("close code %d is undefined by RFC 6455: echoing it, 1000 or 1002 are all informational (Autobahn's 7.13.*)", cc.code))
+	}
+	if lat.nonStrict() && v.Kind == OK {
 		v.Kind = NonStrict
 	}
 	if p.failed && v.Kind == OK && r.closed && len(pieces) > 1 {
@@ -231,8 +286,11 @@ func judgeWith(stream []byte, pieces [][]byte, o *target.Outcome, agreed negotia
 }
 
 // expectation turns a prediction into Autobahn's expectations: the events
-// (echoed messages and pongs) and the expected close.
-func expectation(p prediction, stream []byte) *corpus.Case {
+// (echoed messages and pongs) and the expected close. undefined is true
+// when the client closed with a code above 4999, which RFC 6455 leaves
+// undefined: Autobahn (7.13.*) accepts 1000, the code echoed or 1002 and
+// calls any of them informational.
+func expectation(p prediction, cc clientClosing) (c *corpus.Case, undefined bool) {
 	var events []corpus.Event
 	var ec corpus.ExpectedClose
 	for _, f := range p.frames {
@@ -246,10 +304,17 @@ func expectation(p prediction, stream []byte) *corpus.Case {
 		}
 	}
 	switch {
-	case p.failed && p.failsOnClose(stream):
+	case p.failed && cc.ok && cc.failsOn && cc.code >= 5000:
+		ec = corpus.ExpectedClose{CloseCode: []int{CodeNormal, cc.code, CodeProtocolError}, ClosedByMe: true}
+		undefined = true
+	case p.failed && cc.ok && cc.failsOn:
 		// The client started the closing handshake with a close frame
-		// the server must refuse (Autobahn's 7.3.*, 7.5.1, 7.9.*).
+		// the server must refuse (Autobahn's 7.3.*, 7.5.1, 7.9.*); a
+		// reason that is not UTF-8 may be refused with 1002 or 1007.
 		ec.ClosedByMe = true
+		if ec.CloseCode[0] == CodeInvalidData {
+			ec.CloseCode = append(ec.CloseCode, CodeProtocolError)
+		}
 	case p.failed:
 		ec.ClosedByWrongEndpointIsFatal = ec.CloseCode[0] == CodeInvalidData
 	case p.done:
@@ -263,7 +328,7 @@ func expectation(p prediction, stream []byte) *corpus.Case {
 		// piece, and the server must not have closed.
 		ec = corpus.ExpectedClose{CloseCode: []int{CodeNormal}, ClosedByMe: true}
 	}
-	return &corpus.Case{ID: "fuzz", Expected: map[string][][]corpus.Event{replay.OK: {events}}, ExpectedClose: ec}
+	return &corpus.Case{ID: "fuzz", Expected: map[string][][]corpus.Event{replay.OK: {events}}, ExpectedClose: ec}, undefined
 }
 
 // observe turns what the client saw into Autobahn's observations.
@@ -271,17 +336,23 @@ func expectation(p prediction, stream []byte) *corpus.Case {
 // Who closed first is read from the pieces: the server did when its close
 // frame arrived before the piece that completed the client's close. When
 // both fall in the same piece, the model's word decides: the server closed
-// first when the session ended before the client's close frame
-// (serverEndsFirst).
-func observe(r serverReading, o *target.Outcome, pieces [][]byte, serverEndsFirst bool) *replay.Observed {
+// first when the session ended before the client's close frame. So it does
+// for a server that dropped TCP without a close frame.
+func observe(r serverReading, o *target.Outcome, pieces [][]byte, cc clientClosing) *replay.Observed {
 	obs := &replay.Observed{Open: true, Events: r.events, CloseReceived: r.closed, Duration: o.Duration}
 	cl := &obs.Closing
 	cl.RemoteCloseCode = r.closeCode
-	clientEnd, clientCode, clientClosed := clientClose(pieces[:o.Sent])
-	serverFirst := r.closed && (!clientClosed || closePiece(r, o) < pieceOf(pieces, clientEnd) ||
-		closePiece(r, o) == pieceOf(pieces, clientEnd) && serverEndsFirst)
+	sent := 0
+	for _, p := range pieces[:o.Sent] {
+		sent += len(p)
+	}
+	clientClosed := cc.ok && cc.end <= sent
+	clientCode := cc.code
+	serverFirst := r.closed && (!clientClosed || closePiece(r, o) < pieceOf(pieces, cc.end) ||
+		closePiece(r, o) == pieceOf(pieces, cc.end) && cc.endsBefore)
+	serverDropped := !r.closed && o.Ending == target.EndServerClosed
 	switch {
-	case clientClosed && !serverFirst:
+	case clientClosed && !serverFirst && !(serverDropped && cc.endsBefore):
 		cl.ClosedByMe, cl.LocalCloseCode = true, max(clientCode, 0)
 		obs.CloseCodeSent = clientCode > 0
 		cl.WasClean = r.closed
@@ -324,33 +395,22 @@ func pieceOf(pieces [][]byte, end int) int {
 	return len(pieces)
 }
 
-// clientClose finds the client's first whole close frame in what it sent:
-// where it ends and its code (-1 for none).
-func clientClose(pieces [][]byte) (end, code int, ok bool) {
-	stream := joinPieces(pieces)
-	start, end, ok := clientCloseFrame(stream)
-	if !ok {
-		return 0, 0, false
-	}
-	h, hn, _ := peekHeader(stream[start:])
-	payload := stream[start+hn : end]
-	if len(payload) < 2 {
-		return end, -1, true
-	}
-	return end, int(payload[0]^h.key[0])<<8 | int(payload[1]^h.key[1]), true
-}
-
-// clientCloseFrame finds where the client's first whole close frame
-// starts and ends in stream.
-func clientCloseFrame(stream []byte) (start, end int, ok bool) {
+// clientCloseFrame finds the client's first whole close frame that can
+// start the closing handshake: where it starts and ends in stream, and its
+// code (-1 for none).
+func clientCloseFrame(stream []byte) (start, end, code int, ok bool) {
 	for off := 0; ; {
 		h, hn, ok := peekHeader(stream[off:])
 		if !ok || uint64(len(stream)-off-hn) < h.length {
-			return 0, 0, false
+			return 0, 0, 0, false
 		}
 		next := off + hn + int(h.length)
-		if h.op == OpClose {
-			return off, next, true
+		if h.op == OpClose && h.fin && h.rsv == 0 && h.masked && h.length <= 125 {
+			payload := stream[off+hn : next]
+			if len(payload) < 2 {
+				return off, next, -1, true
+			}
+			return off, next, int(payload[0]^h.key[0])<<8 | int(payload[1]^h.key[1]), true
 		}
 		off = next
 	}

@@ -45,6 +45,16 @@ type ModelConfig struct {
 	// is whole: Autobahn's NON-STRICT latitude for servers that do not
 	// fail fast.
 	LateUTF8 bool
+	// EarlyHeader judges the header rules the first two bytes decide
+	// (opcode, RSV bits, FIN and length of control frames, the mask bit,
+	// continuation) as soon as those two bytes are there, as servers that
+	// read a header byte by byte do; the strict model waits for the whole
+	// header. Both are right.
+	EarlyHeader bool
+	// AcceptNonMinimal lets a length in a longer form than it needs pass:
+	// RFC 6455 puts the minimal-length rule on the sender, so a receiver
+	// may accept such a frame.
+	AcceptNonMinimal bool
 }
 
 // sessionModel is the simplest model of the strict echo session that
@@ -86,6 +96,12 @@ func (m *sessionModel) run(s []byte) {
 		op := s[0] & 0xF
 		masked := s[1]&0x80 != 0
 		length := uint64(s[1] & 0x7F)
+		if m.cfg.EarlyHeader {
+			if code := m.judgeHeader(fin, rsv, op, masked, length, false); code != 0 {
+				m.fail(code)
+				return
+			}
+		}
 		n := 2
 		switch length {
 		case 126:
@@ -93,7 +109,7 @@ func (m *sessionModel) run(s []byte) {
 				return
 			}
 			length, n = uint64(binary.BigEndian.Uint16(s[2:])), 4
-			if length < 126 {
+			if length < 126 && !m.cfg.AcceptNonMinimal {
 				m.fail(CodeProtocolError) // not the minimal encoding
 				return
 			}
@@ -102,7 +118,7 @@ func (m *sessionModel) run(s []byte) {
 				return
 			}
 			length, n = binary.BigEndian.Uint64(s[2:]), 10
-			if length>>63 != 0 || length <= 0xFFFF {
+			if length>>63 != 0 || length <= 0xFFFF && !m.cfg.AcceptNonMinimal {
 				m.fail(CodeProtocolError) // top bit set, or not minimal
 				return
 			}
@@ -115,7 +131,7 @@ func (m *sessionModel) run(s []byte) {
 			copy(key[:], s[n:])
 			n += 4
 		}
-		if code := m.judgeHeader(fin, rsv, op, masked, length); code != 0 {
+		if code := m.judgeHeader(fin, rsv, op, masked, length, true); code != 0 {
 			m.fail(code)
 			return
 		}
@@ -135,8 +151,9 @@ func (m *sessionModel) run(s []byte) {
 
 // judgeHeader returns the close code with which the header fails the
 // connection, or 0. Every header rule fails with 1002, so their order does
-// not matter; the size limit (1009) comes after them.
-func (m *sessionModel) judgeHeader(fin bool, rsv, op byte, masked bool, length uint64) uint16 {
+// not matter; the size limit (1009) comes after them, and only when whole
+// says the length is known (not the 7-bit field of a longer form).
+func (m *sessionModel) judgeHeader(fin bool, rsv, op byte, masked bool, length uint64, whole bool) uint16 {
 	control := op >= 8
 	switch {
 	case op >= 3 && op <= 7 || op >= 0xB:
@@ -153,7 +170,7 @@ func (m *sessionModel) judgeHeader(fin bool, rsv, op byte, masked bool, length u
 		return CodeProtocolError // a new message before the last one ended
 	case op != OpContinuation && rsv != 0 && (m.cfg.Inflate == nil || rsv != 4):
 		return CodeProtocolError // RSV bits no extension gave meaning
-	case uint64(len(m.msg))+length > m.wireLimit(op, rsv):
+	case whole && uint64(len(m.msg))+length > m.wireLimit(op, rsv):
 		return CodeTooBig
 	}
 	return 0

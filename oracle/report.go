@@ -17,7 +17,7 @@ func Report(id, agent string, in target.Input, o *target.Outcome, v Verdict) *co
 	stream := joinPieces(in.Pieces)
 	agreed, _ := readAgreement(sendableOffer(in.Offer), o.Extensions)
 	p := predict(stream, agreed, DefaultMaxMessageSize, latitude{})
-	c := expectation(p, stream)
+	c, _ := expectation(p, p.clientClosing(stream))
 	c.ID, c.Agent = id, agent
 	c.Description = fmt.Sprintf("wsfuzz fuzz finding: %d bytes in %d pieces, offer %q", len(stream), len(in.Pieces), in.Offer)
 	c.Expectation = "As the strict model of RFC 6455 predicts."

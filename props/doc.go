@@ -54,7 +54,35 @@
 // [NewDeflateServer], [DeflateCodec]); the reference implementations of
 // this module come adapted ([WireCodec], [WireUTF8], [WireSendable],
 // [WireParseClose], [SessionServer], [DeflateSessionServer],
-// [ReferenceDeflate]).
+// [ReferenceDeflate]), and servers behind a target.Target come adapted by
+// [TargetServer] and [TargetDeflateServer].
+//
+// # Your own server
+//
+// The whole-session properties take a [NewServer] (or, for
+// [CompressedEcho], a [NewDeflateServer]): the reference session comes as
+// [SessionServer], and any server reached through a target.Target comes
+// as [TargetServer] and [TargetDeflateServer], so the same properties
+// check your http.Handler (target.Handler), your server that takes a raw
+// net.Conn (target.Conn), or a server of any language listening on this
+// machine (target.URL):
+//
+//	func TestMyServerSessionModel(t *testing.T) {
+//		srv := props.TargetServer(target.Handler(myHandler))
+//		props.Check(t, props.SessionModel(srv, myLimit, 4096), props.Weight(0.02), props.MaxSize(40))
+//	}
+//
+// Each case opens a fresh connection, performs the opening handshake
+// (offering nothing, or the case's permessage-deflate offers), and sends the
+// client's bytes in the case's pieces through a target.Session, which waits
+// after each piece until the server has answered: in memory until the
+// server reads again with nothing left to read, over TCP until it has been
+// silent for the settle time (20 ms; target.WithSettle changes it). The
+// server is done once it closes the connection or sends its close frame.
+// A server that cannot be reached, refuses the handshake, hangs past the
+// deadline (target.WithDeadline, 2 s by default) or panics fails the
+// property with that reason ([Faulty]). A case costs a connection, so give
+// these properties a small [Weight].
 //
 // # Running
 //

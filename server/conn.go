@@ -143,7 +143,7 @@ func (c *conn) serve() {
 	// the hot path does not touch the timer on every read (lastSet is
 	// cleared to force a move). The deadline is the earliest of: the idle
 	// timeout, the quiet point (while the session holds what Release
-	// lets go), and the end of a stalled message's window.
+	// lets go), and the end of the stall period of a message in progress.
 	moveReadDeadline := func() {
 		if now := time.Now(); !sentClose && now.Sub(lastSet) > 100*time.Millisecond {
 			deadline := lastRead.Add(cfg.IdleTimeout)
@@ -184,12 +184,10 @@ func (c *conn) serve() {
 			if !full {
 				releaseRead() // the pump waits next: nothing to keep it for
 			}
-			if stall.observe(sess, now) {
-				lastSet = time.Time{} // a message began: its window ends the wait
+			if stall.observe(sess, now, cfg.stallBytes()) {
+				lastSet = time.Time{} // a message began: its period ends the wait
 			}
-			if stall.due(now, cfg.StallTimeout) && stall.stalled(sess, now, cfg.stallBytes()) {
-				stalled = true
-			}
+			stalled = stall.stalled(now, cfg.StallTimeout)
 			if !c.emit(out, (full || sess.Expecting() > 0) && !sess.Done() && !stalled) {
 				writeFailed = true
 				return false
@@ -223,8 +221,8 @@ func (c *conn) serve() {
 			return
 		}
 		goingAway := c.isGoingAway()
-		if err != nil && !goingAway && !stalled && stall.due(now, cfg.StallTimeout) {
-			stalled = stall.stalled(sess, now, cfg.stallBytes())
+		if err != nil && !goingAway && !sentClose {
+			stalled = stall.stalled(now, cfg.StallTimeout)
 		}
 		var code wire.CloseCode
 		var reason string

@@ -11,4 +11,12 @@
 // short read instead of trying another read, and the echo of a message
 // read in several pieces goes out in one write (held_output.go): two
 // system calls per small message, as few as the protocol allows.
+//
+// Under abuse the shell keeps every cost bounded: one MemoryBudget for all
+// connections' buffers (1013 when a message does not fit), stalled
+// messages failed and released (stall_watch.go), read buffers borrowed
+// only between a read and the next wait, connections in the handshake
+// limited apart from upgraded ones and read into a small buffer
+// (conn_handshake.go), and large inflations bound to GOMAXPROCS-1 slots
+// (inflate_slots.go).
 package server

@@ -143,8 +143,11 @@ type Session struct {
 
 	staged []byte // inflated octets waiting to be compressed for the echo
 	out    []byte
-	events []Event
-	err    error
+	// outBase is the buffer out was cut from when it starts a few octets
+	// in (echoInPlace), so that the whole buffer can be reused.
+	outBase []byte
+	events  []Event
+	err     error
 }
 
 // msgHead is the room at the start of msg for the echo's frame header.
@@ -549,6 +552,17 @@ func (s *Session) endMessage() {
 	}
 }
 
+// outBuffer returns the whole of the output's buffer, empty: the output of
+// an echo written in place starts a few octets into its buffer, and
+// outBase keeps the start while the output is still that buffer.
+func (s *Session) outBuffer() []byte {
+	b, o := s.outBase, s.out
+	if cap(b) > 0 && cap(o) > 0 && &b[:cap(b)][cap(b)-1] == &o[:cap(o)][cap(o)-1] {
+		return b[:0]
+	}
+	return o[:0]
+}
+
 // echoInPlace echoes an uncompressed reassembled message. When nothing
 // else is in the output yet, the echo's header goes into the room before
 // the message and the message buffer becomes the output: a long message
@@ -558,7 +572,8 @@ func (s *Session) echoInPlace(op wire.Opcode, msg []byte) {
 	if len(s.out) == 0 && len(s.msg) >= msgHead {
 		hl := wire.HeaderLen(h)
 		wire.AppendHeader(s.msg[msgHead-hl:msgHead-hl], h)
-		s.out, s.msg = s.msg[msgHead-hl:], s.out[:0]
+		full := s.msg
+		s.out, s.msg, s.outBase = full[msgHead-hl:], s.outBuffer(), full
 		s.mem.out, s.mem.msg = s.mem.msg, s.mem.out
 		s.emit(Event{Kind: eventKindOf(op), Data: s.out[hl:]})
 		return

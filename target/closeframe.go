@@ -7,6 +7,18 @@ import "encoding/binary"
 // code it carries (-1 for none). ok is false when the stream holds no
 // whole close frame before it ends or stops making sense as frames.
 func findClose(stream []byte) (end, code int, ok bool) {
+	return findCloseFrame(stream, false)
+}
+
+// findClientClose is findClose for the client's bytes, counting only a
+// close frame that can start the closing handshake: final, no RSV bits,
+// masked, at most 125 bytes. A malformed one fails the connection instead,
+// and the client answers the server's close then as to any other.
+func findClientClose(stream []byte) (end, code int, ok bool) {
+	return findCloseFrame(stream, true)
+}
+
+func findCloseFrame(stream []byte, wellFormed bool) (end, code int, ok bool) {
 	for off := 0; len(stream)-off >= 2; {
 		b0, b1 := stream[off], stream[off+1]
 		n := off + 2
@@ -35,7 +47,7 @@ func findClose(stream []byte) (end, code int, ok bool) {
 		}
 		payload := stream[n : n+int(length)]
 		off = n + int(length)
-		if b0&0x0F != 0x8 {
+		if b0&0x0F != 0x8 || wellFormed && (b0 != 0x88 || key == nil || length > 125) {
 			continue
 		}
 		if len(payload) < 2 {

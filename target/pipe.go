@@ -36,6 +36,8 @@ type pipe struct {
 	// is when the server closed its end: see awaitReturn.
 	running  int
 	closedAt time.Time
+	// wake is the timer of the client's waits on the server (waitUntil).
+	wake *time.Timer
 
 	server, client pipeEnd
 }
@@ -68,31 +70,64 @@ type pipeEnd struct {
 	readDeadline, writeDeadline deadline
 }
 
-// deadline is a connection deadline that wakes blocked readers and
-// writers when it passes.
+// deadline is a connection deadline. Setting one costs no timer: a timer
+// is armed only when a read or write blocks with the deadline set, and is
+// reused from then on (a fuzz input sets deadlines for every piece).
 type deadline struct {
-	at    time.Time
+	at time.Time
+	// timer wakes the blocked calls at armed; it stays armed after a
+	// wait, as other calls of this end may be waiting for the same time.
 	timer *time.Timer
+	armed time.Time
 }
 
 func (e *pipeEnd) set(d *deadline, t time.Time) {
 	e.p.mu.Lock()
 	defer e.p.mu.Unlock()
+	d.at = t
+	e.p.cond.Broadcast() // blocked calls re-check, and re-arm for t
+}
+
+// wait blocks on the pipe's condition, with p.mu held, waking at d's time
+// at the latest.
+func (e *pipeEnd) wait(d *deadline) {
+	if !d.at.IsZero() && !d.armed.Equal(d.at) {
+		d.timer, d.armed = e.p.arm(d.timer, d.at), d.at
+	}
+	e.p.cond.Wait()
+}
+
+// stop disarms d's timer, once its end is closed.
+func (d *deadline) stop() {
 	if d.timer != nil {
 		d.timer.Stop()
-		d.timer = nil
+		d.armed = time.Time{}
 	}
-	d.at = t
-	if !t.IsZero() {
-		if wait := time.Until(t); wait > 0 {
-			d.timer = time.AfterFunc(wait, func() {
-				e.p.mu.Lock()
-				e.p.cond.Broadcast()
-				e.p.mu.Unlock()
-			})
-		}
+}
+
+// arm returns t (made when nil) set to wake the pipe's waiters at at.
+func (p *pipe) arm(t *time.Timer, at time.Time) *time.Timer {
+	if t == nil {
+		return time.AfterFunc(time.Until(at), p.broadcast)
 	}
-	e.p.cond.Broadcast()
+	t.Reset(time.Until(at))
+	return t
+}
+
+// waitUntil is the client's wait on the server, with p.mu held, waking at
+// until at the latest; its timer is made once per pipe.
+func (p *pipe) waitUntil(until time.Time) {
+	p.wake = p.arm(p.wake, until)
+	p.cond.Wait()
+	p.wake.Stop()
+}
+
+// broadcast wakes every wait on the pipe, so that it re-checks its state
+// and its deadline.
+func (p *pipe) broadcast() {
+	p.mu.Lock()
+	p.cond.Broadcast()
+	p.mu.Unlock()
 }
 
 func (d *deadline) passed() bool { return !d.at.IsZero() && !time.Now().Before(d.at) }
@@ -154,10 +189,10 @@ func (e *pipeEnd) Read(b []byte) (int, error) {
 		if e.isServer {
 			p.serverWaiting++
 			p.cond.Broadcast()
-			p.cond.Wait()
+			e.wait(&e.readDeadline)
 			p.serverWaiting--
 		} else {
-			p.cond.Wait()
+			e.wait(&e.readDeadline)
 		}
 	}
 }
@@ -196,7 +231,7 @@ func (e *pipeEnd) Write(b []byte) (int, error) {
 			p.cond.Broadcast()
 			continue
 		}
-		p.cond.Wait()
+		e.wait(&e.writeDeadline)
 	}
 }
 
@@ -216,6 +251,8 @@ func (e *pipeEnd) Close() error {
 	if e.isServer {
 		p.closedAt = time.Now()
 	}
+	e.readDeadline.stop()
+	e.writeDeadline.stop()
 	p.cond.Broadcast()
 	return nil
 }
@@ -268,12 +305,6 @@ type quietState struct {
 func (p *pipe) awaitServer(until time.Time) quietState {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	var timer *time.Timer
-	defer func() {
-		if timer != nil {
-			timer.Stop()
-		}
-	}()
 	var s quietState
 	for {
 		s.output = append(s.output, p.toClient...)
@@ -289,14 +320,7 @@ func (p *pipe) awaitServer(until time.Time) quietState {
 		if s.closed || s.quiet || s.panicked != "" || !time.Now().Before(until) {
 			return s
 		}
-		if timer == nil {
-			timer = time.AfterFunc(time.Until(until), func() {
-				p.mu.Lock()
-				p.cond.Broadcast()
-				p.mu.Unlock()
-			})
-		}
-		p.cond.Wait()
+		p.waitUntil(until)
 	}
 }
 
@@ -306,14 +330,8 @@ func (p *pipe) awaitServer(until time.Time) quietState {
 func (p *pipe) awaitOutput(until time.Time) quietState {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	timer := time.AfterFunc(time.Until(until), func() {
-		p.mu.Lock()
-		p.cond.Broadcast()
-		p.mu.Unlock()
-	})
-	defer timer.Stop()
 	for len(p.toClient) == 0 && !p.serverClosed && !p.serverShut && p.panicked == "" && time.Now().Before(until) {
-		p.cond.Wait()
+		p.waitUntil(until)
 	}
 	if p.serverClosed {
 		p.awaitReturn()
@@ -340,14 +358,8 @@ func (p *pipe) awaitReturn() {
 		return
 	}
 	end := p.closedAt.Add(closeSettle)
-	timer := time.AfterFunc(time.Until(end), func() {
-		p.mu.Lock()
-		p.cond.Broadcast()
-		p.mu.Unlock()
-	})
-	defer timer.Stop()
 	for p.running > 0 && p.panicked == "" && time.Now().Before(end) {
-		p.cond.Wait()
+		p.waitUntil(end)
 	}
 }
 

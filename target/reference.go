@@ -92,7 +92,7 @@ func (l referenceLink) finish(o *Outcome, sent []byte) {
 		return
 	}
 	o.Ending = EndServerClosed
-	if _, _, clientClosed := findClose(sent); !clientClosed {
+	if _, _, clientClosed := findClientClose(sent); !clientClosed {
 		// The server failed the connection: the client answers its close
 		// frame, and the shell then closes TCP.
 		_, code, _ := findClose(o.Output)

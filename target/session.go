@@ -129,12 +129,13 @@ func open(ctx context.Context, t Target, offer string, c sessionConfig) (*Sessio
 		s.link = ref.openLink(offer, &s.o)
 		return s, nil
 	}
-	host, path, err := handshakeTarget(t.URL())
+	conn, err := t.Dial(ctx)
 	if err != nil {
 		return nil, err
 	}
-	conn, err := t.Dial(ctx)
+	host, path, err := handshakeTarget(t.URL())
 	if err != nil {
+		conn.Close()
 		return nil, err
 	}
 	l := &wireLink{conn: conn, deadline: deadline, settle: c.settle, expect: c.expect}

@@ -17,6 +17,11 @@
 // piece until the server has reacted, and returns everything the server
 // sent and how the connection ended (see Outcome). The oracle package
 // judges that Outcome.
+//
+// Open is the same connection a piece at a time, for drivers that decide
+// what to send from what came back (the whole-session properties of
+// package props): Session.Send sends one piece and returns the server's
+// answer to it. Exchange is built on it.
 package target
 
 import (

@@ -61,7 +61,7 @@ func (l *wireLink) over(o *Outcome) bool {
 }
 
 func (l *wireLink) finish(o *Outcome, sent []byte) {
-	_, _, clientClosed := findClose(sent)
+	_, _, clientClosed := findClientClose(sent)
 	if o.Ending == EndHung || o.Ending == EndPanicked {
 		return
 	}

@@ -4,6 +4,7 @@
 //	wsfuzz serve   [flags]            run the reference echo server
 //	wsfuzz import  [flags] REPORT...  turn Autobahn reports into fuzz corpus entries
 //	wsfuzz replay  [flags] REPORT...  replay Autobahn cases against a server and judge them
+//	wsfuzz conform [flags]            run Autobahn's 517 server cases against a server and judge them
 //	wsfuzz fuzz    --target URL       fuzz a live server over TCP
 //
 // Run "wsfuzz COMMAND --help" for a command's flags.
@@ -27,6 +28,7 @@ var commands = []command{
 	{"serve", "run the strict reference echo server (RFC 6455 + RFC 7692)", runServe},
 	{"import", "turn Autobahn reports into seed corpus entries for the fuzz targets", runImport},
 	{"replay", "replay Autobahn cases against a server and judge them as Autobahn does", runReplay},
+	{"conform", "run Autobahn|Testsuite's 517 server cases against a server, judge and report them", runConform},
 	{"fuzz", "fuzz a live server of any language over TCP, judged by the same oracle", runFuzz},
 }
 

@@ -37,11 +37,14 @@ The table lists each case with its verdict, close verdict and duration, and
 the verdicts the report recorded. Cases that cannot be replayed exactly
 (cut payloads that cannot be rebuilt, no wire log, cases that judge
 themselves such as 9.*) are listed as SKIPPED with the reason, never as
-passed. A replayed case fails when it fails under the rules in force
-(or, with --want or --want-report, when a verdict differs from the one
-wanted: a case an older Autobahn judged by a rule its later versions
-changed, such as close codes 1012-1014 in 7.9.*, is counted as agreeing
-and says so in its explanation).
+passed. A replayed case fails when it fails under Autobahn's rules (or
+--strict's), or, with --want or --want-report, when a verdict differs from
+the one wanted. A report is judged by the rules of the suite version that
+wrote it; where later versions changed a rule (close codes 1012-1014 in
+7.9.* up to 0.8.0, the wrong-endpoint rule of invalid UTF-8 cases before
+0.5.7), the row says RULE CHANGED, the explanation gives both verdicts,
+the later one decides pass or fail, and the case counts as agreeing with
+a wanted verdict.
 
 The waits that pace a case (Autobahn's continue-later timers, used by 5.19,
 5.20 and 6.4.*) are shortened by --time-scale (0.1: a 1 s step waits
@@ -124,9 +127,13 @@ func replayMain(args []string, stdout, stderr io.Writer) error {
 		}
 	}
 
-	cases, errs := corpus.LoadWith(corpus.LoadOptions{Keep: func(id, ag, _, _ string) bool {
-		return corpus.MatchID(id, patterns) && (*agent == "" || ag == "" || ag == *agent)
-	}}, reports...)
+	var load corpus.LoadOptions
+	if len(patterns) > 0 || *agent != "" {
+		load.Keep = func(id, ag, _, _ string) bool {
+			return corpus.MatchID(id, patterns) && (*agent == "" || ag == "" || ag == *agent)
+		}
+	}
+	cases, errs := corpus.LoadWith(load, reports...)
 	failures := inputFailures(errs)
 	printInputFailures(stderr, "replay", failures)
 	var records *jsonLines

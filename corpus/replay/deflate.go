@@ -2,7 +2,6 @@ package replay
 
 import (
 	"bytes"
-	stdflate "compress/flate"
 	"errors"
 	"fmt"
 	"io"
@@ -16,9 +15,9 @@ import (
 // uses it in cases 12.* and 13.*: it offers the extension in the opening
 // handshake, accepts the server's choice of parameters, compresses the
 // messages it sends and inflates the ones it receives. It is written here,
-// on compress/flate and klauspost/compress, and shares nothing with the
-// server's own permessage-deflate, so that the client does not inherit the
-// mistakes of the server under test.
+// on klauspost/compress, and shares nothing with the server's own
+// permessage-deflate, so that the client does not inherit the mistakes of
+// the server under test.
 
 // deflateParams are the parameters a server agreed to. A window of 0
 // means the default, 15 bits.
@@ -127,8 +126,10 @@ type deflater struct {
 	w   *flate.Writer
 	out bytes.Buffer
 
-	r    io.ReadCloser
-	hist []byte // the last 32 KiB inflated, under the server's context takeover
+	r        io.ReadCloser
+	src      bytes.Reader
+	inflated bytes.Buffer
+	hist     []byte // the last 32 KiB inflated, under the server's context takeover
 }
 
 func newDeflater(p deflateParams) *deflater { return &deflater{p: p} }
@@ -136,7 +137,8 @@ func newDeflater(p deflateParams) *deflater { return &deflater{p: p} }
 // compress returns the payload of one message as the client sends it:
 // DEFLATE data ending in a sync flush, without its last four octets.
 // Back-references reach at most 2^client_max_window_bits octets back, and
-// into earlier messages only under context takeover.
+// into earlier messages only under context takeover. The result is valid
+// until the next call.
 func (d *deflater) compress(msg []byte) ([]byte, error) {
 	d.out.Reset()
 	switch {
@@ -163,39 +165,48 @@ func (d *deflater) compress(msg []byte) ([]byte, error) {
 	if !bytes.HasSuffix(data, deflateTail) {
 		return nil, errors.New("the compressor did not end the message with a sync flush")
 	}
-	return append([]byte(nil), data[:len(data)-len(deflateTail)]...), nil
+	return data[:len(data)-len(deflateTail)], nil
 }
 
 // errInflatedTooLarge is a message that inflates past the limit.
 var errInflatedTooLarge = errors.New("the message inflates past the limit")
 
+// windowSize is the largest DEFLATE window: what context takeover keeps.
+const windowSize = 1 << 15
+
 // inflate returns the message a compressed payload carries, at most limit
 // octets. Under the server's context takeover the window of earlier
-// messages is the dictionary.
+// messages is the dictionary. The result is valid until the next call.
 func (d *deflater) inflate(payload []byte, limit int) ([]byte, error) {
-	src := io.MultiReader(bytes.NewReader(payload), bytes.NewReader(deflateTail), bytes.NewReader(finalEmptyBlock))
+	z := make([]byte, 0, len(payload)+len(deflateTail)+len(finalEmptyBlock))
+	z = append(append(append(z, payload...), deflateTail...), finalEmptyBlock...)
+	d.src.Reset(z)
 	var dict []byte
 	if !d.p.serverNoContextTakeover {
 		dict = d.hist
 	}
 	if d.r == nil {
-		d.r = stdflate.NewReaderDict(src, dict)
-	} else if err := d.r.(stdflate.Resetter).Reset(src, dict); err != nil {
+		d.r = flate.NewReaderDict(&d.src, dict)
+	} else if err := d.r.(flate.Resetter).Reset(&d.src, dict); err != nil {
 		return nil, err
 	}
-	var out bytes.Buffer
-	n, err := io.Copy(&out, io.LimitReader(d.r, int64(limit)+1))
+	d.inflated.Reset()
+	n, err := d.inflated.ReadFrom(io.LimitReader(d.r, int64(limit)+1))
 	if err != nil {
 		return nil, fmt.Errorf("the compressed message does not inflate: %v", err)
 	}
 	if n > int64(limit) {
 		return nil, errInflatedTooLarge
 	}
-	msg := out.Bytes()
+	msg := d.inflated.Bytes()
 	if !d.p.serverNoContextTakeover {
-		d.hist = append(d.hist, msg...)
-		if over := len(d.hist) - 1<<15; over > 0 {
-			d.hist = append(d.hist[:0], d.hist[over:]...)
+		if len(msg) >= windowSize {
+			d.hist = append(d.hist[:0], msg[len(msg)-windowSize:]...)
+		} else {
+			d.hist = append(d.hist, msg...)
+			if over := len(d.hist) - windowSize; over > 0 {
+				d.hist = append(d.hist[:0], d.hist[over:]...)
+			}
 		}
 	}
 	return msg, nil

@@ -45,6 +45,10 @@ type Echo struct {
 	// octet; otherwise only its type and length are checked (Autobahn's
 	// 9.* cases check no more).
 	CheckContent bool
+	// Share, when set, names the messages: cases with the same Share send
+	// the same messages, so their compressed forms can be computed once
+	// and shared (see sharedcompress.go).
+	Share string
 }
 
 // SelfVerdict is the verdict a self-judging case gave itself, and why.
@@ -89,7 +93,7 @@ func (s *session) sendEcho() {
 	st.sent++
 	payload, rsv := msg, 0
 	if e.Compress {
-		z, err := s.deflate.compress(msg)
+		z, err := s.compressEcho(msg, st.sent-1)
 		if err != nil {
 			s.obs.Self.Result = "The client could not compress its message: " + err.Error()
 			s.failConnection(closeGoingAway, "compression failed")
@@ -109,6 +113,16 @@ func (s *session) sendEcho() {
 		}
 		s.sendScriptFrame(f)
 	}
+}
+
+// compressEcho compresses message i of the script: shared with the other
+// cases that send it when each message is compressed on its own.
+func (s *session) compressEcho(msg []byte, i int) ([]byte, error) {
+	d := s.deflate
+	if s.echo.e.Share == "" || !d.p.clientNoContextTakeover {
+		return d.compress(msg)
+	}
+	return sharedCompressed(s.echo.e.Share, i, d.p.clientMaxWindowBits, func() ([]byte, error) { return d.compress(msg) })
 }
 
 // echoReceived checks one message from the server against the script.

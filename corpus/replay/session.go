@@ -8,6 +8,7 @@ import (
 	"net"
 	"slices"
 	"time"
+	"unicode/utf8"
 
 	"github.com/wsfuzz/wsfuzz/corpus"
 )
@@ -405,7 +406,8 @@ func (s *session) frameEnd() {
 			if s.echo != nil {
 				s.echoReceived(msg, s.binary)
 			} else {
-				s.record(corpus.Event{Kind: "message", Data: msg, Binary: s.binary}, true)
+				// An inflated message lives in the inflater's buffer.
+				s.record(corpus.Event{Kind: "message", Data: bytes.Clone(msg), Binary: s.binary}, true)
 			}
 		}
 		s.message = nil
@@ -422,11 +424,8 @@ func (s *session) inflateMessage(z []byte) []byte {
 		s.protocolViolation(err.Error())
 		return nil
 	}
-	if !s.binary {
-		var v utf8Stream
-		if valid, ends := v.validate(msg); !valid || !ends {
-			s.invalidPayload("encountered invalid UTF-8 while processing text message")
-		}
+	if !s.binary && !utf8.Valid(msg) {
+		s.invalidPayload("encountered invalid UTF-8 while processing text message")
 	}
 	return msg
 }

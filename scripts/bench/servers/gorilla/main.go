@@ -11,12 +11,14 @@ import (
 	"github.com/gorilla/websocket"
 
 	"github.com/wsfuzz/wsfuzz/scripts/bench/internal/loopback"
+	"github.com/wsfuzz/wsfuzz/scripts/bench/internal/memreport"
 )
 
 func main() {
 	addr := flag.String("addr", "127.0.0.1:9001", "listen address (loopback only)")
 	compress := flag.Bool("compress", false, "negotiate permessage-deflate")
 	flag.Parse()
+	memreport.OnSignal() // for scripts/bench/abuse: SIGUSR1 logs the live heap
 
 	ln, err := loopback.Listen(*addr)
 	if err != nil {
