@@ -33,9 +33,9 @@ type ReportExtras struct {
 	TxOctets, RxOctets, TxFrames, RxFrames map[int]int
 }
 
-// report is a per-case report, its fields in the order Autobahn writes
+// reportOut is a per-case report as written, its fields in the order Autobahn writes
 // them.
-type report struct {
+type reportOut struct {
 	Agent                          string                       `json:"agent"`
 	Behavior                       string                       `json:"behavior"`
 	BehaviorClose                  string                       `json:"behaviorClose"`
@@ -86,7 +86,7 @@ type reportExpectedClose struct {
 // MarshalReportWith is MarshalReport with the fields a Case does not hold.
 func MarshalReportWith(c *Case, x ReportExtras) ([]byte, error) {
 	cl := c.Closing
-	r := report{
+	r := reportOut{
 		Agent: c.Agent, Behavior: c.Behavior, BehaviorClose: c.BehaviorClose, Case: x.Number,
 		ClosedByMe: cl.ClosedByMe, CreateStats: true, CreateWirelog: true,
 		Description: c.Description, DroppedByMe: cl.DroppedByMe, Duration: c.DurationMS, Expectation: c.Expectation,
