@@ -15,7 +15,7 @@ import (
 
 // The session is a client that acts as Autobahn's fuzzing client does
 // (autobahn.websocket.protocol.WebSocketProtocol with failByDrop off, plus
-// the case base class), reduced to what a case of categories 1-10 uses: it
+// the case base class), reduced to what the server cases use: it
 // runs the case's script and reacts to the server the same way. Where the
 // Python code has a quirk that decides verdicts, the session has it too:
 // after a protocol error it goes on parsing the frame it failed on, a
