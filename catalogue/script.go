@@ -110,9 +110,14 @@ func (s *script) closeWith(code int) { s.closeFrame(code, false, "") }
 func (s *script) beginFrame(length int) {
 	s.stream.mask = s.mask()
 	s.stream.sent = 0
-	hdr := []byte{0x01, 0x80 | byte(length)}
-	if length > 125 {
+	var hdr []byte
+	switch {
+	case length <= 125:
+		hdr = []byte{0x01, 0x80 | byte(length)}
+	case length <= 0xffff:
 		hdr = binary.BigEndian.AppendUint16([]byte{0x01, 0x80 | 126}, uint16(length))
+	default:
+		hdr = binary.BigEndian.AppendUint64([]byte{0x01, 0x80 | 127}, uint64(length))
 	}
 	s.raw(append(hdr, s.stream.mask...), "the header of a text frame")
 }

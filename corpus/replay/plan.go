@@ -160,7 +160,7 @@ func Compile(c *corpus.Case) (*Plan, error) {
 	case len(c.Wire) == 0 || onlyDrops(c.Wire):
 		return fail(SkipNoWireLog, "the report has no wire log")
 	case offersCompression(c.HTTPRequest):
-		return fail(SkipCompression, "the case negotiates permessage-deflate, which replay does not do")
+		return fail(SkipCompression, "the case negotiates permessage-deflate: it judges itself and its report logs none of its messages (wsfuzz conform runs it from the catalogue)")
 	case c.ExpectedCut:
 		return fail(SkipExpectedCut, "the report shows only the first 1,000 characters of the expected events, so what the case expects is not known")
 	case len(c.Expected) == 0:

@@ -15,7 +15,7 @@ import (
 
 // The session is a client that acts as Autobahn's fuzzing client does
 // (autobahn.websocket.protocol.WebSocketProtocol with failByDrop off, plus
-// the case base class), reduced to what a case of categories 1-10 uses: it
+// the case base class), reduced to what the server cases use: it
 // runs the case's script and reacts to the server the same way. Where the
 // Python code has a quirk that decides verdicts, the session has it too:
 // after a protocol error it goes on parsing the frame it failed on, a
@@ -141,13 +141,24 @@ func (s *session) write(c Chunk) {
 	if c.Sync || s.queueActive {
 		if !s.queueActive {
 			s.queueActive = true
-			s.turn = append(s.turn, c.Data...)
+			s.joinTurn(c.Data)
 			return
 		}
 		s.queue = append(s.queue, c.Data)
 		return
 	}
-	s.turn = append(s.turn, c.Data...)
+	s.joinTurn(c.Data)
+}
+
+// joinTurn adds octets to the current turn's write. The octets of a write
+// are never changed afterwards, so a turn's first write is taken as it is
+// rather than copied: a 16 MiB frame is not held twice.
+func (s *session) joinTurn(data []byte) {
+	if len(s.turn) == 0 {
+		s.turn = data[:len(data):len(data)]
+		return
+	}
+	s.turn = append(s.turn, data...)
 }
 
 // flushTurn hands the writes of the event just handled to the writer.
@@ -217,7 +228,11 @@ func (s *session) failHandshake(reason string) {
 }
 
 func (s *session) consume(p []byte) {
-	s.in = append(s.in, p...)
+	if len(s.in) == 0 {
+		s.in = p // each read is a fresh slice of its own
+	} else {
+		s.in = append(s.in, p...)
+	}
 	for s.processData() && s.state != stateClosed {
 	}
 }
@@ -348,6 +363,11 @@ func (s *session) frameBegin() {
 		s.utf8.reset()
 		s.lastValid, s.lastEnds = true, true
 		s.message = nil
+	}
+	if room := maxMessage - len(s.message); f.length <= room {
+		// The header says how much is coming: room for it at once,
+		// instead of doubling the buffer on the way there.
+		s.message = slices.Grow(s.message, f.length)
 	}
 }
 
