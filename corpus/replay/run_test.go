@@ -39,6 +39,16 @@ type fakeConn struct {
 // hands each connection to serve. It returns the ws:// URL.
 func startFake(t *testing.T, serve func(c *fakeConn)) string {
 	t.Helper()
+	return startFakeAgreeing(t, "", serve)
+}
+
+// startFakeAgreeing is startFake with a Sec-WebSocket-Extensions answer
+// (none when extensions is empty).
+func startFakeAgreeing(t *testing.T, extensions string, serve func(c *fakeConn)) string {
+	t.Helper()
+	if extensions != "" {
+		extensions = "Sec-WebSocket-Extensions: " + extensions + "\r\n"
+	}
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
@@ -67,7 +77,7 @@ func startFake(t *testing.T, serve func(c *fakeConn)) string {
 						break
 					}
 				}
-				io.WriteString(nc, "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: "+acceptKey(key)+"\r\n\r\n")
+				io.WriteString(nc, "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: "+acceptKey(key)+"\r\n"+extensions+"\r\n")
 				serve(c)
 			}()
 		}

@@ -26,12 +26,11 @@ import "sync"
 // Two cases that need the same message at the same time compress it once:
 // the second waits for the first's result.
 
-// sharedLimit bounds the octets kept for sharing, shareLimit those of one
-// share.
-const (
-	sharedLimit = 128 << 20
-	shareLimit  = sharedLimit / 2
-)
+// sharedLimit bounds the octets kept for sharing in a process.
+const sharedLimit = 128 << 20
+
+// shared holds the compressed forms every session shares.
+var shared = newSharedForms(sharedLimit)
 
 type sharedKey struct {
 	share string
@@ -54,7 +53,11 @@ type shareUse struct {
 	keys  []sharedKey
 }
 
-var shared struct {
+// sharedForms is a store of compressed forms: limit octets in all, half of
+// that for one share.
+type sharedForms struct {
+	limit, shareLimit int
+
 	mu     sync.Mutex
 	m      map[sharedKey]*sharedEntry
 	shares map[string]*shareUse
@@ -62,18 +65,24 @@ var shared struct {
 	clock  uint64
 }
 
+func newSharedForms(limit int) *sharedForms {
+	return &sharedForms{limit: limit, shareLimit: limit / 2, m: map[sharedKey]*sharedEntry{}, shares: map[string]*shareUse{}}
+}
+
 // sharedCompressed returns the compressed form of message index of share,
 // size octets long, under window bits, computing it with compress the
 // first time. The result must not be modified.
 func sharedCompressed(share string, index, size, bits int, compress func() ([]byte, error)) ([]byte, error) {
-	k := sharedKey{share, index, bits}
-	shared.mu.Lock()
-	if shared.m == nil {
-		shared.m, shared.shares = map[sharedKey]*sharedEntry{}, map[string]*shareUse{}
-	}
-	shareOf(share)
-	if e, ok := shared.m[k]; ok {
-		shared.mu.Unlock()
+	return shared.get(sharedKey{share, index, bits}, size, compress)
+}
+
+// get returns the form of k, a message of size octets, computing it with
+// compress unless it is kept or being computed.
+func (f *sharedForms) get(k sharedKey, size int, compress func() ([]byte, error)) ([]byte, error) {
+	f.mu.Lock()
+	f.use(k.share)
+	if e, ok := f.m[k]; ok {
+		f.mu.Unlock()
 		<-e.done
 		if e.err == nil {
 			return e.z, nil
@@ -81,38 +90,38 @@ func sharedCompressed(share string, index, size, bits int, compress func() ([]by
 		return compressCopy(compress)
 	}
 	e := &sharedEntry{done: make(chan struct{})}
-	shared.m[k] = e
-	shared.mu.Unlock()
+	f.m[k] = e
+	f.mu.Unlock()
 
 	e.z, e.err = compressCopy(compress)
-	shared.mu.Lock()
+	f.mu.Lock()
 	switch {
 	case e.err != nil:
-		delete(shared.m, k)
-	case len(e.z) >= size || !makeRoom(share, len(e.z)):
-		delete(shared.m, k) // waiters still get e.z
+		delete(f.m, k)
+	case len(e.z) >= size || !f.makeRoom(k.share, len(e.z)):
+		delete(f.m, k) // waiters still get e.z
 	default:
-		use := shareOf(share)
-		use.bytes += len(e.z)
-		use.keys = append(use.keys, k)
-		shared.bytes += len(e.z)
+		u := f.use(k.share)
+		u.bytes += len(e.z)
+		u.keys = append(u.keys, k)
+		f.bytes += len(e.z)
 	}
-	shared.mu.Unlock()
+	f.mu.Unlock()
 	close(e.done)
 	return e.z, e.err
 }
 
-// shareOf returns what share holds, marked as used now. It runs with
-// shared.mu held.
-func shareOf(share string) *shareUse {
-	shared.clock++
-	use := shared.shares[share]
-	if use == nil {
-		use = &shareUse{}
-		shared.shares[share] = use
+// use returns what share holds, marked as used now. It runs with f.mu
+// held.
+func (f *sharedForms) use(share string) *shareUse {
+	f.clock++
+	u := f.shares[share]
+	if u == nil {
+		u = &shareUse{}
+		f.shares[share] = u
 	}
-	use.used = shared.clock
-	return use
+	u.used = f.clock
+	return u
 }
 
 // compressCopy runs compress and copies its result, which the compressor
@@ -126,28 +135,28 @@ func compressCopy(compress func() ([]byte, error)) ([]byte, error) {
 }
 
 // makeRoom drops the shares used least recently, other than keep, until
-// n more octets of keep fit under sharedLimit; it reports whether they fit
-// (never when keep would pass shareLimit). It runs with shared.mu held.
-func makeRoom(keep string, n int) bool {
-	if u := shared.shares[keep]; u != nil && u.bytes+n > shareLimit {
+// n more octets of keep fit under the limit; it reports whether they fit
+// (never when keep would pass its own limit). It runs with f.mu held.
+func (f *sharedForms) makeRoom(keep string, n int) bool {
+	if u := f.shares[keep]; u != nil && u.bytes+n > f.shareLimit {
 		return false
 	}
-	for shared.bytes+n > sharedLimit {
-		oldest := ""
-		for name, u := range shared.shares {
-			if name != keep && u.bytes > 0 && (oldest == "" || u.used < shared.shares[oldest].used) {
-				oldest = name
+	for f.bytes+n > f.limit {
+		var oldest *shareUse
+		name := ""
+		for s, u := range f.shares {
+			if s != keep && u.bytes > 0 && (oldest == nil || u.used < oldest.used) {
+				oldest, name = u, s
 			}
 		}
-		if oldest == "" {
+		if oldest == nil {
 			return false
 		}
-		u := shared.shares[oldest]
-		for _, k := range u.keys {
-			delete(shared.m, k)
+		for _, k := range oldest.keys {
+			delete(f.m, k)
 		}
-		shared.bytes -= u.bytes
-		delete(shared.shares, oldest)
+		f.bytes -= oldest.bytes
+		delete(f.shares, name)
 	}
 	return true
 }
