@@ -199,7 +199,9 @@ func (c *conn) serve() {
 		beforeWait: func() bool {
 			heavy.give()
 			releaseRead()
-			moveReadDeadline()
+			if lastSet.IsZero() {
+				moveReadDeadline() // a message began: its stall period ends the wait
+			}
 			if sess.Expecting() > 0 && c.holding() {
 				return true // the rest of the frame is on its way
 			}
