@@ -119,3 +119,47 @@ func degenerateCodeMessage() []byte {
 	b.put(1, 1)
 	return append(b.buf, make([]byte, 8)...)
 }
+
+// fixedSymbol writes a literal/length symbol of the fixed code (section
+// 3.2.6).
+func (b *deflateBits) fixedSymbol(s int) {
+	switch {
+	case s < 144:
+		b.code(uint32(0x30+s), 8)
+	case s < 256:
+		b.code(uint32(0x190+s-144), 9)
+	case s < 280:
+		b.code(uint32(s-256), 7)
+	default:
+		b.code(uint32(0xC0+s-280), 8)
+	}
+}
+
+// copyMessage is a message in one fixed-code block: the literals, then a
+// copy of 3 octets from distance octets back, then the end of block and
+// the header bits of an empty stored block.
+func copyMessage(literals string, distance int) []byte {
+	var b deflateBits
+	b.put(0, 1) // not final
+	b.put(1, 2) // fixed code
+	for i := range len(literals) {
+		b.fixedSymbol(int(literals[i]))
+	}
+	b.fixedSymbol(257) // length 3
+	// Distance codes 0..29: base values and extra bits (section 3.2.5).
+	base, extra := 1, 0
+	for sym := 0; sym < 30; sym++ {
+		if sym >= 4 {
+			extra = (sym - 2) / 2
+		}
+		if distance < base+1<<extra {
+			b.code(uint32(sym), 5)
+			b.put(uint32(distance-base), extra)
+			break
+		}
+		base += 1 << extra
+	}
+	b.fixedSymbol(256)
+	b.put(0, 3)
+	return b.buf
+}

@@ -324,6 +324,9 @@ func handshakeSeeds() []seed {
 	}
 }
 
+// windowText is 640 octets of text for messages that refer back into it.
+var windowText = strings.Repeat("0123456789abcdef", 40)
+
 // compressMessage compresses msg as RFC 7692 section 7.2.1 says: a sync
 // flush, without its 00 00 ff ff tail.
 func compressMessage(msg []byte) []byte {
@@ -429,6 +432,14 @@ func sessionSeeds() []seed {
 		one("deflate-bomb", frag(true, 4, oracle.OpBinary, string(compressMessage(make([]byte, 2*sessionMaxMessage)))), nil, "permessage-deflate"),
 		one("deflate-invalid-utf8", frag(true, 4, oracle.OpText, string(compressMessage([]byte("\xed\xa0\x80")))), nil, "permessage-deflate"),
 		one("deflate-window-9", frag(true, 4, oracle.OpText, string(hello)), nil, "permessage-deflate; server_max_window_bits=9; client_max_window_bits=9"),
+		// The client's window: a reference 512 octets back is within 9
+		// bits, 513 is not.
+		one("deflate-client-window-9-distance-512", frag(true, 4, oracle.OpText, string(copyMessage(windowText, 512))), nil, "permessage-deflate; client_max_window_bits=9"),
+		one("deflate-client-window-9-distance-513", frag(true, 4, oracle.OpText, string(copyMessage(windowText, 513))), nil, "permessage-deflate; client_max_window_bits=9"),
+		// Context takeover: the second message refers into the first,
+		// which only a connection with takeover allows.
+		one("deflate-takeover", cat(frag(true, 4, oracle.OpText, string(hello)), frag(true, 4, oracle.OpText, string(hexBytes("f2 00 11 00 00")))), nil, "permessage-deflate"),
+		one("deflate-no-takeover-refers-back", cat(frag(true, 4, oracle.OpText, string(hello)), frag(true, 4, oracle.OpText, string(hexBytes("f2 00 11 00 00")))), nil, "permessage-deflate; client_no_context_takeover"),
 		one("deflate-declined-offer", frag(true, 4, oracle.OpText, string(hello)), nil, "permessage-deflate; bogus"),
 	}
 }
