@@ -390,6 +390,7 @@ func sessionSeeds() []seed {
 		return frag(true, 0, oracle.OpClose, string(binary.BigEndian.AppendUint16(nil, code))+reason)
 	}
 	hello := compressMessage([]byte("Hello"))
+	abab := compressMessage(bytes.Repeat([]byte("ab"), 100))
 	one := func(name string, stream, chops []byte, ext string) seed { return seed{name, []any{stream, chops, ext}} }
 	long := strings.Repeat("0123456789", 6554)
 	return []seed{
@@ -427,6 +428,10 @@ func sessionSeeds() []seed {
 		one("deflate-rfc-hello", frag(true, 4, oracle.OpText, string(hello)), nil, "permessage-deflate"),
 		one("deflate-two-messages", cat(frag(true, 4, oracle.OpText, string(hello)), frag(true, 4, oracle.OpText, string(hello)), frag(true, 0, oracle.OpText, "plain")), sz(5), "permessage-deflate; client_max_window_bits"),
 		one("deflate-fragmented", cat(frag(false, 4, oracle.OpBinary, string(hello[:3])), frag(true, 0, oracle.OpContinuation, string(hello[3:]))), nil, "permessage-deflate; server_no_context_takeover; client_no_context_takeover"),
+		// Two echoes compressed with server context takeover (long enough
+		// to be worth compressing), read in two pieces: the compression
+		// state is released between them and resumed.
+		one("deflate-takeover-resumed-after-release", cat(frag(true, 4, oracle.OpText, string(abab)), frag(true, 4, oracle.OpText, string(abab))), sz(len(frag(true, 4, oracle.OpText, string(abab)))), "permessage-deflate"),
 		one("deflate-rsv1-on-ping", frag(true, 4, oracle.OpPing, "x"), nil, "permessage-deflate"),
 		one("deflate-rsv1-on-continuation", cat(frag(false, 4, oracle.OpBinary, string(hello[:3])), frag(true, 4, oracle.OpContinuation, string(hello[3:]))), nil, "permessage-deflate"),
 		one("deflate-corrupt", frag(true, 4, oracle.OpBinary, "\x07"), nil, "permessage-deflate"),
