@@ -265,6 +265,9 @@ const rfcRequest = "GET /chat HTTP/1.1\r\nHost: server.example.com\r\nUpgrade: w
 func handshakeSeeds() []seed {
 	edit := func(old, new string) []byte { return []byte(strings.Replace(rfcRequest, old, new, 1)) }
 	one := func(name string, b []byte) seed { return seed{name, []any{b}} }
+	offer := func(name, extensions string) seed {
+		return one(name, edit("Sec-WebSocket-Version: 13\r\n", "Sec-WebSocket-Version: 13\r\nSec-WebSocket-Extensions: "+extensions+"\r\n"))
+	}
 	return []seed{
 		one("rfc", []byte(rfcRequest)),
 		one("rfc-with-frame-after", append([]byte(rfcRequest), hexBytes("81 85 37 fa 21 3d 7f 9f 4d 51 58")...)),
@@ -289,6 +292,26 @@ func handshakeSeeds() []seed {
 		one("deflate-bad-window", edit("Sec-WebSocket-Version: 13\r\n", "Sec-WebSocket-Version: 13\r\nSec-WebSocket-Extensions: permessage-deflate; client_max_window_bits=7\r\n")),
 		one("deflate-two-headers", edit("Sec-WebSocket-Version: 13\r\n", "Sec-WebSocket-Version: 13\r\nSec-WebSocket-Extensions: foo\r\nSec-WebSocket-Extensions: permessage-deflate; server_no_context_takeover\r\n")),
 		one("deflate-quoted", edit("Sec-WebSocket-Version: 13\r\n", "Sec-WebSocket-Version: 13\r\nSec-WebSocket-Extensions: permessage-deflate; server_max_window_bits=\"12\"\r\n")),
+		// Offers a server must decline, each followed by one it may
+		// accept, and valid offers with values: the first acceptable one is
+		// answered (RFC 7692 section 7.1).
+		offer("deflate-client-window-value", "permessage-deflate; client_max_window_bits=10; server_max_window_bits=12"),
+		offer("deflate-repeated-parameter", "permessage-deflate; client_max_window_bits; client_max_window_bits, permessage-deflate; client_no_context_takeover"),
+		offer("deflate-flag-with-value", "permessage-deflate; server_no_context_takeover=1, permessage-deflate; server_no_context_takeover"),
+		offer("deflate-window-without-value", "permessage-deflate; server_max_window_bits, permessage-deflate; server_max_window_bits=9"),
+		offer("deflate-window-leading-zero", "permessage-deflate; server_max_window_bits=09, permessage-deflate"),
+		offer("deflate-window-16", "permessage-deflate; client_max_window_bits=16, permessage-deflate; client_max_window_bits=15"),
+		offer("deflate-unknown-parameter", "permessage-deflate; mystery, permessage-deflate"),
+		offer("deflate-missing-semicolon", "permessage-deflate server_no_context_takeover, permessage-deflate"),
+		offer("deflate-empty-parameter", "permessage-deflate;, permessage-deflate; client_no_context_takeover"),
+		offer("deflate-no-name", "=x, ;a, permessage-deflate"),
+		offer("deflate-empty-value", "permessage-deflate; client_max_window_bits=, permessage-deflate"),
+		offer("deflate-quoted-escapes", `permessage-deflate; client_max_window_bits="1\1"`),
+		offer("deflate-quoted-not-token", `permessage-deflate; client_max_window_bits="1 1", permessage-deflate`),
+		offer("deflate-quoted-comma", `x-other; a="b,\"c", permessage-deflate; server_max_window_bits=10`),
+		offer("deflate-unterminated-quote", `permessage-deflate; a="b, permessage-deflate`),
+		offer("deflate-quoted-pair-at-the-end", `permessage-deflate, permessage-deflate; a="b\`),
+		offer("deflate-other-extensions-only", "x-webkit-deflate-frame, foo; bar=1"),
 		one("incomplete", []byte(rfcRequest[:60])),
 		one("bad-request-line", []byte("GET\r\n\r\n")),
 		one("absolute-uri", edit("GET /chat", "GET http://server.example.com/chat")),
