@@ -455,6 +455,8 @@ func sessionSeeds() []seed {
 		// to be worth compressing), read in two pieces: the compression
 		// state is released between them and resumed.
 		one("deflate-takeover-resumed-after-release", cat(frag(true, 4, oracle.OpText, string(abab)), frag(true, 4, oracle.OpText, string(abab))), sz(len(frag(true, 4, oracle.OpText, string(abab)))), "permessage-deflate"),
+		one("deflate-empty-message", frag(true, 4, oracle.OpText, "\x00"), nil, "permessage-deflate"),
+		one("deflate-text-ends-inside-a-character", frag(true, 4, oracle.OpText, string(compressMessage([]byte("a\xc3")))), nil, "permessage-deflate"),
 		one("deflate-rsv1-on-ping", frag(true, 4, oracle.OpPing, "x"), nil, "permessage-deflate"),
 		one("deflate-rsv1-on-continuation", cat(frag(false, 4, oracle.OpBinary, string(hello[:3])), frag(true, 4, oracle.OpContinuation, string(hello[3:]))), nil, "permessage-deflate"),
 		one("deflate-corrupt", frag(true, 4, oracle.OpBinary, "\x07"), nil, "permessage-deflate"),
