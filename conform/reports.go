@@ -3,7 +3,6 @@ package conform
 import (
 	"bytes"
 	"encoding/json"
-	"fmt"
 	"os"
 	"path/filepath"
 )
@@ -24,13 +23,9 @@ func (rep *Report) WriteReports(dir string) error {
 		return err
 	}
 	for _, r := range rep.Results {
-		cr, err := caseReportOf(rep.Agent, r)
+		data, err := caseReport(rep.Agent, r)
 		if err != nil {
 			return err
-		}
-		data, err := cr.marshal()
-		if err != nil {
-			return fmt.Errorf("case %s: %v", r.Case.ID, err)
 		}
 		if err := os.WriteFile(filepath.Join(dir, ReportFile(rep.Agent, r.Case.ID)), data, 0o644); err != nil {
 			return err

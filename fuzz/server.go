@@ -7,6 +7,7 @@ import (
 	"io/fs"
 	"path"
 	"sort"
+	"strings"
 	"testing"
 	"time"
 
@@ -115,9 +116,20 @@ func checkServer(r fatalReporter, t target.Target, o serverOptions, stream, chop
 		return
 	}
 	if !v.Pass(o.judge.Strict) {
-		r.Errorf("%s\ninput: offer %q, %d bytes in %d pieces: %x\nrerun: go test -run '^%s$'",
-			v, in.Offer, len(stream), len(in.Pieces), clip(stream), r.Name())
+		r.Errorf("%s\ninput: offer %q, %d bytes in %d pieces: %x\n%s",
+			v, in.Offer, len(stream), len(in.Pieces), clip(stream), rerunHint(r.Name()))
 	}
+}
+
+// rerunHint says how to run a failing input again. A seed or a corpus
+// file runs as a subtest named after it; under -fuzz the test has only the
+// target's name, and go test writes the input to testdata/fuzz/<Target>/
+// and names the file itself.
+func rerunHint(name string) string {
+	if strings.Contains(name, "/") {
+		return fmt.Sprintf("rerun: go test -run '^%s$'", name)
+	}
+	return fmt.Sprintf("rerun: go test -run '^%s/<file>$', with the file go test writes to testdata/fuzz/%s/", name, name)
 }
 
 // RunInput runs one fuzz input against t and judges it: the decoded input,

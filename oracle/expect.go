@@ -28,7 +28,7 @@ func Expecting(in target.Input, opt Options) func(*target.Outcome) bool {
 		if agreed.deflate {
 			inflate = agreed.serverInflater(noLimitInflate)
 		}
-		r := readServer(o.Output, inflate)
+		r := readServer(o.Output, inflate, echoableCode(joinPieces(in.Pieces)))
 		return r.violation != "" || r.closed || !wantClose && len(r.events) >= want
 	}
 }

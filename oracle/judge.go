@@ -257,7 +257,7 @@ func judgeWith(stream []byte, pieces [][]byte, o *target.Outcome, agreed negotia
 	if agreed.deflate {
 		serverInflate = agreed.serverInflater(noLimitInflate)
 	}
-	r := readServer(o.Output, serverInflate)
+	r := readServer(o.Output, serverInflate, echoableCode(stream))
 	if r.violation != "" {
 		return Verdict{Kind: Failed, Explanation: []string{r.violation}}
 	}
@@ -275,8 +275,20 @@ func judgeWith(stream []byte, pieces [][]byte, o *target.Outcome, agreed negotia
 	if lat.nonStrict() && v.Kind == OK {
 		v.Kind = NonStrict
 	}
-	if p.failed && v.Kind == OK && r.closed && len(pieces) > 1 {
-		if want, got := p.endPiece(pieces), closePiece(r, o); got > want {
+	if p.failed && v.Kind == OK && len(pieces) > 1 {
+		// When the server failed the connection: its close frame, or for
+		// a server that dropped TCP without one, the drop.
+		got := -1
+		switch {
+		case r.closed:
+			got = closePiece(r, o)
+		case o.Ending == target.EndServerClosed:
+			got = o.ClosedAfter
+			if got < 0 {
+				got = len(pieces) // only after the last piece
+			}
+		}
+		if want := p.endPiece(pieces); got > want {
 			v.Kind = NonStrict
 			v.Explanation = append(v.Explanation, fmt.Sprintf("the server failed the connection only after piece %d; the violation was complete in piece %d", got+1, want+1))
 		}
@@ -396,6 +408,15 @@ func pieceOf(pieces [][]byte, end int) int {
 		}
 	}
 	return len(pieces)
+}
+
+// echoableCode is the undefined close code (above 4999) of the client's
+// close frame, which a server may echo; -1 when there is none.
+func echoableCode(stream []byte) int {
+	if _, _, code, ok := clientCloseFrame(stream); ok && code >= 5000 {
+		return code
+	}
+	return -1
 }
 
 // clientCloseFrame finds the client's first whole close frame that can

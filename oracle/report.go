@@ -47,7 +47,7 @@ func Report(id, agent string, in target.Input, o *target.Outcome, v Verdict) *co
 	if agreed.deflate {
 		inflate = agreed.serverInflater(noLimitInflate)
 	}
-	r := readServer(o.Output, inflate)
+	r := readServer(o.Output, inflate, echoableCode(joinPieces(in.Pieces)))
 	c.Received = r.events
 	c.Closing.RemoteCloseCode = r.closeCode
 	return c

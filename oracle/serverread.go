@@ -27,9 +27,11 @@ type serverReading struct {
 
 // readServer reads out, the bytes a server sent after its 101 response.
 // inflate is the inflater of the server's compressed messages, nil when
-// permessage-deflate was not agreed. A frame cut at the end of out is not
-// read: the connection ended or went quiet in the middle of it.
-func readServer(out []byte, inflate *countingInflater) serverReading {
+// permessage-deflate was not agreed. echoable is a close code RFC 6455
+// leaves undefined (above 4999) that the client sent, which the server may
+// echo (Autobahn's 7.13.*); -1 for none. A frame cut at the end of out is
+// not read: the connection ended or went quiet in the middle of it.
+func readServer(out []byte, inflate *countingInflater, echoable int) serverReading {
 	var r serverReading
 	var msg []byte
 	msgOp, msgCompressed := byte(0), false
@@ -92,7 +94,7 @@ func readServer(out []byte, inflate *countingInflater) serverReading {
 		case op == OpPing:
 			// A server may ping; Autobahn records no event for it.
 		case op == OpClose:
-			if v := closeViolation(payload); v != "" {
+			if v := closeViolation(payload, echoable); v != "" {
 				return violate(start, "%s", v)
 			}
 			r.closed, r.closeEnd = true, off
@@ -125,13 +127,13 @@ func readServer(out []byte, inflate *countingInflater) serverReading {
 }
 
 // closeViolation says what is wrong with a server's close payload, or "".
-func closeViolation(p []byte) string {
+func closeViolation(p []byte, echoable int) string {
 	switch {
 	case len(p) == 1:
 		return "close payload of one byte"
 	case len(p) == 0:
 		return ""
-	case !CloseCodeSendable(binary.BigEndian.Uint16(p)):
+	case !CloseCodeSendable(binary.BigEndian.Uint16(p)) && int(binary.BigEndian.Uint16(p)) != echoable:
 		return fmt.Sprintf("close code %d may not be sent", binary.BigEndian.Uint16(p))
 	case FirstBadUTF8(p[2:]) != -1:
 		return "close reason is not valid UTF-8"

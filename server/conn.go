@@ -99,9 +99,11 @@ func (c *conn) serve() {
 		return
 	}
 	cfg := &c.srv.cfg
+	heavy := &slot{slots: c.srv.heavy}
+	defer heavy.give()
 	codec := res.Codec
 	if codec != nil {
-		codec = c.srv.inflating.pace(codec)
+		codec = heavy.paced(codec)
 	}
 	sess := NewSession(SessionConfig{MaxMessageSize: cfg.MaxMessageSize, MaxFrameSize: cfg.MaxFrameSize, Compression: codec, Memory: c.srv.budget})
 	defer sess.Release()
@@ -160,6 +162,9 @@ func (c *conn) serve() {
 	pump := readPump{
 		buffer: func() []byte {
 			moveReadDeadline()
+			if sess.Expecting() > heavyFrame || sess.Holding() > heavyMessage {
+				heavy.take() // reading a long message: heavy work
+			}
 			wantLong := longReads || sess.Expecting() > int64(cfg.ReadBufferSize)
 			if readBuf != nil && !long && wantLong {
 				releaseRead()
@@ -181,13 +186,14 @@ func (c *conn) serve() {
 			full := n == len(b)
 			longReads = n > cfg.ReadBufferSize/2
 			out, _, _ := sess.Feed(b[:n])
+			heavy.give() // never held while writing or waiting
 			if !full {
 				releaseRead() // the pump waits next: nothing to keep it for
 			}
 			if stall.observe(sess, now, cfg.stallBytes()) {
 				lastSet = time.Time{} // a message began: its period ends the wait
 			}
-			stalled = stall.stalled(now, cfg.StallTimeout)
+			stalled = !sentClose && stall.stalled(now, cfg.StallTimeout)
 			if !c.emit(out, (full || sess.Expecting() > 0) && !sess.Done() && !stalled) {
 				writeFailed = true
 				return false
@@ -195,6 +201,7 @@ func (c *conn) serve() {
 			return !sess.Done() && !stalled
 		},
 		beforeWait: func() bool {
+			heavy.give()
 			releaseRead()
 			moveReadDeadline()
 			if sess.Expecting() > 0 && c.holding() {
@@ -207,6 +214,7 @@ func (c *conn) serve() {
 	for !sess.Done() {
 		moveReadDeadline()
 		err := pump.pumpReads(c.nc)
+		heavy.give()
 		releaseRead()
 		if writeFailed || !c.flushHeld() {
 			return
@@ -289,20 +297,28 @@ func (c *conn) send(out []byte) bool {
 	return true
 }
 
+// lingerLimit bounds what linger reads and discards: a client that sends
+// this much after the server's last word is not reading it either.
+const lingerLimit = 1 << 20
+
 // linger ends a connection the server is done with: it half-closes so the
 // client sees everything written followed by end of stream, then reads
-// until the client closes too or CloseTimeout passes. Closing with unread
-// input would make the kernel reset the connection and could destroy the
-// close frame before the client reads it.
+// until the client closes too, CloseTimeout passes or lingerLimit octets
+// were discarded. Closing with unread input would make the kernel reset
+// the connection and could destroy the close frame before the client reads
+// it.
 func (c *conn) linger() {
 	if hc, ok := c.nc.(interface{ CloseWrite() error }); ok {
 		hc.CloseWrite()
 	}
 	c.nc.SetReadDeadline(time.Now().Add(c.srv.cfg.CloseTimeout))
-	var scratch [512]byte
-	for {
-		if _, err := c.nc.Read(scratch[:]); err != nil {
+	buf := c.srv.readBuffers.Get().(*[]byte)
+	defer c.srv.readBuffers.Put(buf)
+	for discarded := 0; discarded < lingerLimit; {
+		n, err := c.nc.Read(*buf)
+		if err != nil {
 			return
 		}
+		discarded += n
 	}
 }

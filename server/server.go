@@ -42,7 +42,7 @@ type Server struct {
 	held        *bufferList // output held back (held_output.go)
 	longReads   *bufferList // large read buffers for long frames
 	readBuffers sync.Pool
-	inflating   inflateSlots
+	heavy       heavySlots
 }
 
 // New returns a server with cfg's zero fields set to the defaults.
@@ -51,7 +51,7 @@ func New(cfg Config) *Server {
 		cfg:       cfg.withDefaults(),
 		listeners: make(map[net.Listener]struct{}),
 		conns:     make(map[*conn]struct{}),
-		inflating: newInflateSlots(max(1, runtime.GOMAXPROCS(0)-1)),
+		heavy:     newHeavySlots(max(1, runtime.GOMAXPROCS(0)-1)),
 	}
 	s.budget = NewMemoryBudget(s.cfg.MaxMemory)
 	s.held = newBufferList(heldBuffersPerServer, maxHeldOutput, s.budget)

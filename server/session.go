@@ -219,6 +219,11 @@ func (s *Session) Progress() (received int64, inMessage bool) {
 	return s.received, s.msgOp != 0 || s.inFrame && !s.frame.OpCode.IsControl()
 }
 
+// Holding returns how many octets of the message in progress the session
+// holds, reassembled so far: 0 between messages, and for a binary frame
+// streamed through.
+func (s *Session) Holding() int64 { return s.msgLen() }
+
 // Feed processes the next chunk of the client's stream and returns the bytes
 // to send and the events that happened. Both alias the session's buffers and
 // are valid until the next call. Input after the session is done is

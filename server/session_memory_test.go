@@ -3,6 +3,7 @@ package server
 import (
 	"bytes"
 	"testing"
+	"time"
 
 	"github.com/wsfuzz/wsfuzz/server/deflate"
 	"github.com/wsfuzz/wsfuzz/server/wire"
@@ -162,5 +163,30 @@ func TestSessionProgress(t *testing.T) {
 		if n, in := s.Progress(); n != st.received || in != st.inMsg {
 			t.Fatalf("step %d: Progress() = %d, %v; want %d, %v", i, n, in, st.received, st.inMsg)
 		}
+	}
+}
+
+// TestMemoryBudgetCountsGarbage checks that memory given back counts
+// until a collection has run: a reservation that only garbage stands in
+// the way of runs one and succeeds; one beyond the live limit fails; the
+// last eighth is for small buffers only.
+func TestMemoryBudgetCountsGarbage(t *testing.T) {
+	b := NewMemoryBudget(1 << 20) // 896 KiB for large buffers
+	if !b.reserve(600<<10, 600<<10) {
+		t.Fatal("600 KiB of 1 MiB refused")
+	}
+	if b.reserve(400<<10, 400<<10) {
+		t.Fatal("1000 KiB of large buffers accepted past seven eighths of 1 MiB")
+	}
+	if !b.reserve(64<<10, 64<<10) || !b.reserve(64<<10, 64<<10) {
+		t.Fatal("small buffers refused in the last eighth")
+	}
+	b.release(728 << 10)
+	if b.InUse() != 0 || b.garbage.Load() != 728<<10 {
+		t.Fatalf("in use %d, garbage %d after giving everything back", b.InUse(), b.garbage.Load())
+	}
+	b.lastCollect = time.Time{}
+	if !b.reserve(800<<10, 800<<10) || b.garbage.Load() != 0 {
+		t.Fatalf("a reservation only garbage stood in the way of: garbage %d", b.garbage.Load())
 	}
 }

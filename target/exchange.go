@@ -51,6 +51,9 @@ func run(ctx context.Context, s *Session, pieces [][]byte) {
 			return
 		}
 		o.After = append(o.After, len(o.Output))
+		if o.Ending == EndServerClosed && o.ClosedAfter < 0 {
+			o.ClosedAfter = i
+		}
 	}
 	s.link.finish(o, s.sent)
 }

@@ -85,6 +85,10 @@ type Outcome struct {
 	// After[i] is len(Output) once the server had reacted to Pieces[i]
 	// (the pieces not sent, because the server closed first, have none).
 	After []int
+	// ClosedAfter is the index of the piece after which the server was
+	// seen to have closed the connection (TCP, not only a close frame);
+	// -1 while it had not by the last piece.
+	ClosedAfter int
 	// Sent is the number of pieces sent.
 	Sent int
 	// Replied is true when the client answered a server's close frame

@@ -124,7 +124,7 @@ func open(ctx context.Context, t Target, offer string, c sessionConfig) (*Sessio
 	if d, ok := ctx.Deadline(); ok && time.Until(d) < deadline {
 		deadline = max(time.Until(d), time.Millisecond)
 	}
-	s := &Session{ctx: ctx, o: Outcome{Allocated: -1}}
+	s := &Session{ctx: ctx, o: Outcome{Allocated: -1, ClosedAfter: -1}}
 	if ref, ok := t.(*referenceTarget); ok {
 		s.link = ref.openLink(offer, &s.o)
 		return s, nil

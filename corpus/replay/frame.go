@@ -39,9 +39,19 @@ func encodeFrame(opcode int, fin bool, rsv int, mask []byte, payload []byte) []b
 	return out
 }
 
-// maskAt XORs p with the masking key, p starting at payload offset pos.
+// maskAt XORs p with the masking key, p starting at payload offset pos:
+// eight octets at a time, then the rest one by one.
 func maskAt(p, key []byte, pos int) {
-	for i := range p {
+	var k [8]byte
+	for i := range k {
+		k[i] = key[(pos+i)%4]
+	}
+	word := binary.LittleEndian.Uint64(k[:])
+	i := 0
+	for ; i+8 <= len(p); i += 8 {
+		binary.LittleEndian.PutUint64(p[i:], binary.LittleEndian.Uint64(p[i:])^word)
+	}
+	for ; i < len(p); i++ {
 		p[i] ^= key[(pos+i)%4]
 	}
 }

@@ -79,7 +79,6 @@ type session struct {
 	lastValid bool
 	lastEnds  bool
 	message   []byte
-	frameData []byte
 
 	timers    map[int]*time.Timer
 	nextTimer int
@@ -321,9 +320,10 @@ func (s *session) processData() bool {
 	}
 	rest := s.frame.length - s.frameRead
 	n := min(rest, len(s.in))
-	payload := append([]byte(nil), s.in[:n]...)
+	payload := s.in[:n] // frameDataIn copies what it keeps
 	s.in = s.in[n:]
 	if s.frame.mask != nil {
+		payload = append([]byte(nil), payload...)
 		maskAt(payload, s.frame.mask, s.frameRead)
 	}
 	s.frameRead += n
@@ -349,7 +349,6 @@ func (s *session) frameBegin() {
 		s.lastValid, s.lastEnds = true, true
 		s.message = nil
 	}
-	s.frameData = nil
 }
 
 func (s *session) frameDataIn(p []byte) {
@@ -367,9 +366,9 @@ func (s *session) frameDataIn(p []byte) {
 		}
 	}
 	if !s.obs.Closing.FailedByMe {
-		s.frameData = append(s.frameData, p...)
+		s.message = append(s.message, p...)
 	}
-	if len(s.message)+len(s.frameData) > maxMessage {
+	if len(s.message) > maxMessage {
 		s.tracef("a message longer than %d octets: giving up", maxMessage)
 		s.obs.TimedOut = true
 		s.dropConnection(true)
@@ -390,10 +389,6 @@ func (s *session) frameEnd() {
 		s.frame = nil
 		return
 	}
-	if !s.obs.Closing.FailedByMe {
-		s.message = append(s.message, s.frameData...)
-	}
-	s.frameData = nil
 	if f.fin {
 		msg := s.message
 		switch {

@@ -40,8 +40,8 @@ func (s Server) Options(extra ...fuzz.Option) []fuzz.Option {
 // Case is one input and the verdict the server is expected to get for it.
 type Case struct {
 	Input
-	// Want is the verdict kind: oracle.OK, oracle.NonStrict,
-	// oracle.Failed, oracle.Hung, ...
+	// Want is the verdict kind: oracle.OK, oracle.Informational,
+	// oracle.NonStrict, oracle.Failed, oracle.Hung, ...
 	Want string
 	// StrictNotes is true when strict mode holds something against the
 	// server although the verdict passes (a dropped connection where a
@@ -57,9 +57,9 @@ const repeats = 3
 // Check runs every case against s and fails t when a verdict is not the
 // one the case wants, changes between runs, or when the harness
 // (fuzz.CheckServer, as the fuzz target calls it) disagrees with the
-// verdict: OK passes with and without fuzz.Strict (without it only,
-// given StrictNotes), NON-STRICT passes only without it, every other kind
-// fails both.
+// verdict: OK and INFORMATIONAL pass with and without fuzz.Strict
+// (without it only, given StrictNotes), NON-STRICT passes only without
+// it, every other kind fails both.
 func (s Server) Check(t *testing.T, cases ...Case) {
 	t.Helper()
 	judge := oracle.Options{MaxMessageSize: s.MaxMessageSize}
@@ -80,14 +80,15 @@ func (s Server) Check(t *testing.T, cases ...Case) {
 			if first.Kind != c.Want {
 				t.Fatalf("verdict %s, want %s", first, c.Want)
 			}
-			passes := c.Want == oracle.OK || c.Want == oracle.NonStrict
+			clean := c.Want == oracle.OK || c.Want == oracle.Informational
+			passes := clean || c.Want == oracle.NonStrict
 			if got, msg := harnessPasses(t, s.Target, c, s.Options()); got != passes {
 				t.Errorf("the harness passes the input: %v, want %v\n%s", got, passes, msg)
 			}
-			if got := len(first.Autobahn.Strict) > 0; c.Want == oracle.OK && got != c.StrictNotes {
+			if got := len(first.Autobahn.Strict) > 0; clean && got != c.StrictNotes {
 				t.Errorf("strict mode holds something against the server: %v, want %v\n%s", got, c.StrictNotes, first)
 			}
-			passesStrict := c.Want == oracle.OK && !c.StrictNotes
+			passesStrict := clean && !c.StrictNotes
 			if got, msg := harnessPasses(t, s.Target, c, s.Options(fuzz.Strict())); got != passesStrict {
 				t.Errorf("the harness under Strict passes the input: %v, want %v\n%s", got, passesStrict, msg)
 			}

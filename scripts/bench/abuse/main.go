@@ -34,7 +34,7 @@ type env struct {
 	addr string
 	proc *process
 
-	normal  *normalClient
+	normal  *normalProcess
 	baseRSS int64 // right after start
 	cpu0    time.Duration
 
@@ -59,7 +59,12 @@ func (e *env) measure() {
 	e.measured = true
 	e.rss, e.peak = e.proc.memory()
 	e.cpu = e.proc.cpu() - e.cpu0
-	e.p99, e.failed, e.freshOK, e.fresh = e.normal.summary()
+	if f, err := e.normal.figures(); err == nil {
+		e.p99, e.failed, e.freshOK, e.fresh = f.P99, f.Failed, f.FreshOK, f.Fresh
+	} else {
+		e.p99 = -1
+		log.Printf("normal client: %v", err)
+	}
 	e.liveHeap = e.proc.liveHeap()
 }
 
@@ -95,6 +100,7 @@ func main() {
 		jsonTo = flag.String("json", "", "also write the results as JSON lines to this file")
 		rssCap = flag.Int64("rss-cap", 6<<30, "kill a server whose RSS passes this many bytes")
 		limit  = flag.Duration("timeout", 20*time.Minute, "stop the whole run after this long")
+		normal = flag.String("normal", "", "run as the well-behaved client against this address (started by abuse itself)")
 		sc     scale
 	)
 	flag.IntVar(&sc.idle, "idle", 10000, "idle connections")
@@ -106,6 +112,10 @@ func main() {
 	flag.IntVar(&sc.junk, "junk", 200, "connections sending junk")
 	flag.IntVar(&sc.overLimit, "over-limit", 1200, "connections against --max-connections 1000")
 	flag.Parse()
+	if *normal != "" {
+		runNormal(*normal)
+		return
+	}
 	for name, bin := range bins {
 		if *bin == "" {
 			log.Fatalf("-%s is required", name)
@@ -155,19 +165,16 @@ func runOne(ctx context.Context, s scenario, spec serverSpec, sc *scale, rssCap 
 		return result{}, err
 	}
 	go p.guard(rssCap)
-	e := &env{addr: p.addr, proc: p, normal: &normalClient{}}
+	e := &env{addr: p.addr, proc: p}
 	e.baseRSS, _ = p.memory()
 	e.cpu0 = p.cpu()
 	began := time.Now()
-
-	nctx, stopNormal := context.WithCancel(ctx)
-	normalDone := make(chan struct{})
-	go func() { e.normal.run(nctx, p.addr); close(normalDone) }()
-
+	if e.normal, err = startNormal(p.addr); err != nil {
+		return result{}, err
+	}
 	t := s.run(ctx, e, sc)
 	e.measure()
-	stopNormal()
-	<-normalDone
+	e.normal.stop()
 	select {
 	case <-p.exited: // the figures of measure are the last there are
 	default:

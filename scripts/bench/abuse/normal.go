@@ -4,9 +4,13 @@ import (
 	"bytes"
 	"context"
 	"io"
+	"log"
+	"os"
 	"slices"
 	"sync"
 	"time"
+
+	"github.com/wsfuzz/wsfuzz/server/wire"
 )
 
 // normalClient is the well-behaved client beside every attack: one
@@ -40,7 +44,7 @@ var normalMessage = bytes.Repeat([]byte("normal client "), 1024/14+1)[:1024]
 func echo(c *wsConn) (time.Duration, error) {
 	start := time.Now()
 	c.nc.SetDeadline(start.Add(normalTimeout))
-	if _, err := c.nc.Write(frame(opBinary, true, false, normalMessage)); err != nil {
+	if _, err := c.nc.Write(frame(wire.OpBinary, true, false, normalMessage)); err != nil {
 		return 0, err
 	}
 	for {
@@ -48,10 +52,10 @@ func echo(c *wsConn) (time.Duration, error) {
 		if err != nil {
 			return 0, err
 		}
-		if f.op == opBinary && f.length == int64(len(normalMessage)) {
+		if f.op == wire.OpBinary && f.length == int64(len(normalMessage)) {
 			return time.Since(start), nil
 		}
-		if f.op == opClose {
+		if f.op == wire.OpClose {
 			return 0, io.ErrUnexpectedEOF
 		}
 	}
@@ -99,10 +103,14 @@ func (n *normalClient) freshLoop(ctx context.Context, addr string) {
 		case <-tick.C:
 		}
 		ok := false
-		if c, err := upgraded(addr, false, normalTimeout); err == nil {
+		c, err := upgraded(addr, false, normalTimeout)
+		if err == nil {
 			_, err = echo(c)
 			ok = err == nil
 			c.nc.Close()
+		}
+		if err != nil && os.Getenv("ABUSE_DEBUG") != "" {
+			log.Printf("normal client: fresh connection: %v", err)
 		}
 		n.mu.Lock()
 		if !n.stopped {

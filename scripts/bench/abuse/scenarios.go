@@ -6,6 +6,8 @@ import (
 	"net/http"
 	"sync"
 	"time"
+
+	"github.com/wsfuzz/wsfuzz/server/wire"
 )
 
 // A scenario is one kind of abuse, run against each server in turn. run
@@ -25,7 +27,8 @@ type scale struct {
 }
 
 var scenarios = []scenario{
-	{"idle", "N connections upgrade, echo 16 B once and stay idle", nil, idle},
+	{"baseline", "no attack: the well-behaved client alone for 5 s (the machine's noise floor)", nil, baseline},
+	{"idle", "N connections upgrade, echo 16 B once and stay idle", []string{"--max-connections", "11000"}, idle},
 	{"slowloris", "N connections send a request line and a header byte a second", nil, slowloris},
 	{"slow-readers", "N connections send 1 MiB messages and never read", []string{"--write-timeout", "3s"}, slowReaders},
 	{"fragmented-16MiB", "N connections each send a 16 MiB message in 64 KiB fragments", []string{"--max-memory", "1GiB"}, fragmented},
@@ -74,6 +77,12 @@ func hold(ctx context.Context, d time.Duration) {
 	}
 }
 
+func baseline(ctx context.Context, e *env, s *scale) *tally {
+	hold(ctx, 5*time.Second)
+	e.measure()
+	return &tally{}
+}
+
 func idle(ctx context.Context, e *env, s *scale) *tally {
 	t := &tally{}
 	release := make(chan struct{})
@@ -84,7 +93,7 @@ func idle(ctx context.Context, e *env, s *scale) *tally {
 			return
 		}
 		defer conn.nc.Close()
-		conn.nc.Write(frame(opBinary, true, false, []byte("sixteen bytes!!!")))
+		conn.nc.Write(frame(wire.OpBinary, true, false, []byte("sixteen bytes!!!")))
 		if out := conn.outcome(time.Now().Add(10*time.Second), true); out != "echo" {
 			t.add(out)
 			return
@@ -92,9 +101,9 @@ func idle(ctx context.Context, e *env, s *scale) *tally {
 		ready()
 		<-release
 		// Still there? A ping must come back as a pong.
-		conn.nc.Write(frame(opPing, true, false, nil))
+		conn.nc.Write(frame(wire.OpPing, true, false, nil))
 		conn.nc.SetReadDeadline(time.Now().Add(5 * time.Second))
-		if f, err := conn.readFrame(); err == nil && f.op == opPong {
+		if f, err := conn.readFrame(); err == nil && f.op == wire.OpPong {
 			t.add("open")
 		} else {
 			t.add("lost")
@@ -156,7 +165,7 @@ func slowloris(ctx context.Context, e *env, s *scale) *tally {
 func slowReaders(ctx context.Context, e *env, s *scale) *tally {
 	t := &tally{}
 	end := time.Now().Add(10 * time.Second)
-	msg := frame(opBinary, true, false, make([]byte, 1<<20))
+	msg := frame(wire.OpBinary, true, false, make([]byte, 1<<20))
 	c := spawn(s.slowReaders, 64, func(i int, ready func()) {
 		conn, err := upgraded(e.addr, false, 10*time.Second)
 		if err != nil {
@@ -184,7 +193,7 @@ func slowReaders(ctx context.Context, e *env, s *scale) *tally {
 func sendFragmented(conn *wsConn, size int, short bool, stop <-chan struct{}) error {
 	const frag = 64 << 10
 	payload := make([]byte, frag)
-	first, middle, last := frame(opBinary, false, false, payload), frame(opContinuation, false, false, payload), frame(opContinuation, true, false, payload)
+	first, middle, last := frame(wire.OpBinary, false, false, payload), frame(wire.OpContinuation, false, false, payload), frame(wire.OpContinuation, true, false, payload)
 	if short {
 		last = last[:len(last)-1]
 	}
@@ -269,7 +278,7 @@ func stalled(ctx context.Context, e *env, s *scale) *tally {
 				return
 			case <-tick.C:
 				if pinging {
-					conn.nc.Write(frame(opPing, true, false, []byte("still here")))
+					conn.nc.Write(frame(wire.OpPing, true, false, []byte("still here")))
 				}
 			}
 		}
@@ -289,7 +298,7 @@ func bomb1GiB(ctx context.Context, e *env, s *scale) *tally {
 		return t
 	}
 	defer conn.nc.Close()
-	go conn.nc.Write(frame(opBinary, true, true, bomb(64)))
+	go conn.nc.Write(frame(wire.OpBinary, true, true, bomb(64)))
 	t.add(conn.outcome(time.Now().Add(40*time.Second), true))
 	e.measure()
 	return t
@@ -297,7 +306,7 @@ func bomb1GiB(ctx context.Context, e *env, s *scale) *tally {
 
 func nearLimitBombs(ctx context.Context, e *env, s *scale) *tally {
 	t := &tally{}
-	msg := frame(opBinary, true, true, nearLimitBomb())
+	msg := frame(wire.OpBinary, true, true, nearLimitBomb())
 	end := time.Now().Add(10 * time.Second)
 	c := spawn(s.bombers, s.bombers, func(i int, ready func()) {
 		conn, err := upgraded(e.addr, true, 10*time.Second)
@@ -399,11 +408,11 @@ func sigterm(ctx context.Context, e *env, s *scale) *tally {
 		{"idle", 100, func(*wsConn) error { return nil }},
 		{"handshake", 100, nil},
 		{"mid-message", 20, func(c *wsConn) error {
-			_, err := c.nc.Write(frame(opBinary, false, false, make([]byte, 64<<10)))
+			_, err := c.nc.Write(frame(wire.OpBinary, false, false, make([]byte, 64<<10)))
 			return err
 		}},
 		{"mid-frame", 20, func(c *wsConn) error {
-			f := frame(opBinary, true, false, make([]byte, 1<<20))
+			f := frame(wire.OpBinary, true, false, make([]byte, 1<<20))
 			_, err := c.nc.Write(f[:100<<10])
 			return err
 		}},
@@ -433,7 +442,7 @@ func sigterm(ctx context.Context, e *env, s *scale) *tally {
 			defer conn.nc.Close()
 			if g.name == "not reading" {
 				go func() {
-					msg := frame(opBinary, true, false, make([]byte, 1<<20))
+					msg := frame(wire.OpBinary, true, false, make([]byte, 1<<20))
 					conn.nc.SetWriteDeadline(time.Now().Add(30 * time.Second))
 					for {
 						if _, err := conn.nc.Write(msg); err != nil {

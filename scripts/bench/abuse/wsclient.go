@@ -11,6 +11,8 @@ import (
 	"os"
 	"strconv"
 	"time"
+
+	"github.com/wsfuzz/wsfuzz/server/wire"
 )
 
 // The opening handshake every client here sends. deflateOffer asks for
@@ -21,42 +23,19 @@ const (
 	deflateOffer = "Sec-WebSocket-Extensions: permessage-deflate; server_no_context_takeover; client_no_context_takeover\r\n"
 )
 
-// Opcodes.
-const (
-	opContinuation = 0x0
-	opText         = 0x1
-	opBinary       = 0x2
-	opClose        = 0x8
-	opPing         = 0x9
-	opPong         = 0xA
-)
-
 var maskKey = [4]byte{0x12, 0x34, 0x56, 0x78}
 
-// frame builds a masked client frame.
-func frame(op byte, fin, rsv1 bool, payload []byte) []byte {
-	b0 := op
-	if fin {
-		b0 |= 0x80
-	}
+// frame builds a masked client frame with the reference server's wire
+// package.
+func frame(op wire.Opcode, fin, rsv1 bool, payload []byte) []byte {
+	h := wire.Header{Fin: fin, OpCode: op, Masked: true, Mask: maskKey, Length: int64(len(payload))}
 	if rsv1 {
-		b0 |= 0x40
+		h.Rsv = wire.Rsv1
 	}
-	b := []byte{b0}
-	switch n := len(payload); {
-	case n < 126:
-		b = append(b, 0x80|byte(n))
-	case n <= 0xFFFF:
-		b = binary.BigEndian.AppendUint16(append(b, 0x80|126), uint16(n))
-	default:
-		b = binary.BigEndian.AppendUint64(append(b, 0x80|127), uint64(n))
-	}
-	b = append(b, maskKey[:]...)
+	b := wire.AppendHeader(make([]byte, 0, wire.MaxHeaderLen+len(payload)), h)
 	start := len(b)
 	b = append(b, payload...)
-	for i := range payload {
-		b[start+i] ^= maskKey[i%4]
-	}
+	wire.MaskBytes(maskKey, 0, b[start:])
 	return b
 }
 
@@ -108,7 +87,7 @@ func upgraded(addr string, deflate bool, timeout time.Duration) (*wsConn, error)
 // received is one server frame as a client sees it: the payload is read
 // and dropped, except a close frame's code.
 type received struct {
-	op     byte
+	op     wire.Opcode
 	length int64
 	code   int // close code, 1005 for none
 }
@@ -119,7 +98,7 @@ func (c *wsConn) readFrame() (received, error) {
 	if _, err := io.ReadFull(c.br, h[:]); err != nil {
 		return received{}, err
 	}
-	f := received{op: h[0] & 0xF, length: int64(h[1] & 0x7F)}
+	f := received{op: wire.Opcode(h[0] & 0xF), length: int64(h[1] & 0x7F)}
 	switch f.length {
 	case 126:
 		var b [2]byte
@@ -134,7 +113,7 @@ func (c *wsConn) readFrame() (received, error) {
 		}
 		f.length = int64(binary.BigEndian.Uint64(b[:]))
 	}
-	if f.op == opClose {
+	if f.op == wire.OpClose {
 		p := make([]byte, min(f.length, 125))
 		if _, err := io.ReadFull(c.br, p); err != nil {
 			return f, err
@@ -160,9 +139,9 @@ func (c *wsConn) outcome(deadline time.Time, stopAtEcho bool) string {
 		switch {
 		case err != nil:
 			return errorOutcome(err)
-		case f.op == opClose:
+		case f.op == wire.OpClose:
 			return "close " + strconv.Itoa(f.code)
-		case stopAtEcho && (f.op == opText || f.op == opBinary):
+		case stopAtEcho && (f.op == wire.OpText || f.op == wire.OpBinary):
 			return "echo"
 		}
 	}
