@@ -372,7 +372,9 @@ func observe(r serverReading, o *target.Outcome, pieces [][]byte, cc clientClosi
 		obs.CloseCodeSent = clientCode > 0
 		cl.WasClean = r.closed
 	case r.closed:
-		cl.WasClean = o.Replied
+		// The closing handshake is complete when both sides sent a close
+		// frame: the client's answer, or one its stream already held.
+		cl.WasClean = o.Replied || clientClosed
 		cl.LocalCloseCode, obs.CloseCodeSent = o.ReplyCode, o.ReplyCode > 0
 	case o.Ending == target.EndServerClosed:
 		// The server dropped TCP without a close frame.
