@@ -199,7 +199,9 @@ func (c *conn) serve() {
 		beforeWait: func() bool {
 			heavy.give()
 			releaseRead()
-			moveReadDeadline()
+			if lastSet.IsZero() {
+				moveReadDeadline() // a message began: its stall period ends the wait
+			}
 			if sess.Expecting() > 0 && sess.Streaming() && c.holding() {
 				// The rest of a streamed frame is on its way: hold its
 				// echo so that it goes out whole. Any other frame in
