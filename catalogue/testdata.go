@@ -26,10 +26,15 @@ type compressionDataSet struct {
 	// last).
 	data   []byte
 	starts []int
+	// ring is data twice over, and ringStarts its character offsets
+	// (text), so that a message that wraps around the end of the data is a
+	// slice of ring: messages are made without copying.
+	ring       []byte
+	ringStarts []int
 }
 
 func binaryData(name string, data []byte) *compressionDataSet {
-	return &compressionDataSet{name: name, binary: true, data: data}
+	return &compressionDataSet{name: name, binary: true, data: data, ring: append(data[:len(data):len(data)], data...)}
 }
 
 func textData(name, text string) *compressionDataSet {
@@ -38,6 +43,11 @@ func textData(name, text string) *compressionDataSet {
 		d.starts = append(d.starts, i)
 	}
 	d.starts = append(d.starts, len(text))
+	d.ring = append(d.data[:len(d.data):len(d.data)], d.data...)
+	d.ringStarts = append(d.starts[:len(d.starts)-1:len(d.starts)-1], d.starts...)
+	for i := len(d.starts) - 1; i < len(d.ringStarts); i++ {
+		d.ringStarts[i] += len(text)
+	}
 	return d
 }
 
@@ -58,13 +68,13 @@ func (d *compressionDataSet) units() int {
 
 // slicer returns the message function of a case: message i is the length
 // octets (characters, for text) after the first i*length, reading the data
-// as a ring, as Autobahn's cases read their file. A message that does not
-// wrap around is a slice of the data set, shared: it must not be modified.
+// as a ring, as Autobahn's cases read their file. A message no longer than
+// the data is a slice of the data set, shared: it must not be modified.
 func (d *compressionDataSet) slicer(length int) func(i int) []byte {
 	return func(i int) []byte {
 		from, left := (i*length)%d.units(), length
-		if from+length <= d.units() {
-			return d.data[d.offset(from):d.offset(from+length):d.offset(from+length)]
+		if length <= d.units() {
+			return d.ring[d.ringOffset(from):d.ringOffset(from+length):d.ringOffset(from+length)]
 		}
 		out := make([]byte, 0, length)
 		for left > 0 {
@@ -83,6 +93,15 @@ func (d *compressionDataSet) offset(u int) int {
 		return u
 	}
 	return d.starts[u]
+}
+
+// ringOffset is the octet offset in ring of unit u (up to twice the
+// units).
+func (d *compressionDataSet) ringOffset(u int) int {
+	if d.binary {
+		return u
+	}
+	return d.ringStarts[u]
 }
 
 var (

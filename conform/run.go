@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net"
 	"slices"
+	"strings"
 	"sync"
 	"time"
 
@@ -183,14 +184,27 @@ func runCase(ctx context.Context, t target.Target, c *catalogue.Case, opt Option
 // heaviestFirst returns the order in which to start the cases: the ones
 // that move the most data first (the echo scripts of 9.*, 12.* and 13.*),
 // then the rest in id order, so that the long cases overlap the short
-// ones instead of running last.
+// ones instead of running last. Among cases of the same weight, those that
+// send the same messages (replay.Echo.Share) start one after the other,
+// so that the client compresses each message, and inflates each echo, once
+// for all of them while they are at hand (see corpus/replay's
+// sharedcompress.go and knownecho.go).
 func heaviestFirst(cases []*catalogue.Case) []int {
 	order := make([]int, len(cases))
 	weight := make([]int, len(cases))
+	share := make([]string, len(cases))
 	for i, c := range cases {
 		order[i] = i
 		weight[i] = c.Weight()
+		if c.SelfJudged() {
+			share[i] = c.Plan().Echo.Share
+		}
 	}
-	slices.SortStableFunc(order, func(a, b int) int { return weight[b] - weight[a] })
+	slices.SortStableFunc(order, func(a, b int) int {
+		if weight[a] != weight[b] {
+			return weight[b] - weight[a]
+		}
+		return strings.Compare(share[a], share[b])
+	})
 	return order
 }

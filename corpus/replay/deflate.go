@@ -2,6 +2,7 @@ package replay
 
 import (
 	"bytes"
+	"crypto/sha256"
 	"errors"
 	"fmt"
 	"io"
@@ -199,15 +200,32 @@ func (d *deflater) inflate(payload []byte, limit int) ([]byte, error) {
 		return nil, errInflatedTooLarge
 	}
 	msg := d.inflated.Bytes()
-	if !d.p.serverNoContextTakeover {
-		if len(msg) >= windowSize {
-			d.hist = append(d.hist[:0], msg[len(msg)-windowSize:]...)
-		} else {
-			d.hist = append(d.hist, msg...)
-			if over := len(d.hist) - windowSize; over > 0 {
-				d.hist = append(d.hist[:0], d.hist[over:]...)
-			}
-		}
-	}
+	d.remember(msg)
 	return msg, nil
 }
+
+// remember adds an inflated message to the window the next one is
+// inflated on, under the server's context takeover.
+func (d *deflater) remember(msg []byte) {
+	if d.p.serverNoContextTakeover {
+		return
+	}
+	if len(msg) >= windowSize {
+		d.hist = append(d.hist[:0], msg[len(msg)-windowSize:]...)
+		return
+	}
+	d.hist = append(d.hist, msg...)
+	if over := len(d.hist) - windowSize; over > 0 {
+		d.hist = append(d.hist[:0], d.hist[over:]...)
+	}
+}
+
+// takesOver reports whether the next message is inflated on a window
+// of earlier ones (the server's context takeover, once a message came).
+func (d *deflater) takesOver() bool {
+	return !d.p.serverNoContextTakeover && len(d.hist) > 0
+}
+
+// windowDigest is the SHA-256 digest of the window the next message is
+// inflated on.
+func (d *deflater) windowDigest() [sha256.Size]byte { return sha256.Sum256(d.hist) }

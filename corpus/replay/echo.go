@@ -63,12 +63,16 @@ type echoState struct {
 	sent int    // messages sent so far
 	want []byte // the payload of the message whose echo is awaited
 	done bool   // every echo arrived, or one was wrong
+	// windowOf is the message whose last 32 KiB are the window the next
+	// compressed echo is inflated on, -1 when not one message's
+	// (knownecho.go).
+	windowOf int
 }
 
 // startEcho runs the Echo script when the connection opens.
 func (s *session) startEcho() {
 	e := s.p.Echo
-	s.echo = &echoState{e: e}
+	s.echo = &echoState{e: e, windowOf: -1}
 	s.obs.Self = &SelfVerdict{Behavior: Failed, Result: fmt.Sprintf("The case did not finish within %g seconds.", e.Timeout)}
 	s.log.pause(true)
 	if e.Compress && s.deflate == nil {
@@ -105,14 +109,42 @@ func (s *session) sendEcho() {
 	if e.Binary {
 		opcode = 2
 	}
-	parts := Fragment(payload, e.FragmentSize)
-	for i, part := range parts {
-		f := &corpus.Frame{Opcode: opcode, Fin: i == len(parts)-1, Rsv: rsv, Payload: part, ChopSize: e.ChopSize}
+	s.sendEchoFrames(opcode, rsv, Fragment(payload, e.FragmentSize), e.ChopSize)
+}
+
+// sendEchoFrames sends the frames of one message, as sendScriptFrame would
+// one by one. Frames written whole into the current turn (no chop size, no
+// queued writes) are encoded into one buffer that joins the turn at once,
+// instead of a buffer per frame and a copy of each into the turn; the
+// wire log and the statistics still see every frame and every write.
+func (s *session) sendEchoFrames(opcode, rsv int, parts [][]byte, chop int) {
+	frame := func(i int) *corpus.Frame {
+		f := &corpus.Frame{Opcode: opcode, Fin: i == len(parts)-1, Rsv: rsv, Payload: parts[i], ChopSize: chop}
 		if i > 0 {
 			f.Opcode, f.Rsv = 0, 0
 		}
-		s.sendScriptFrame(f)
+		return f
 	}
+	if chop > 0 || s.queueActive || s.state == stateClosed {
+		for i := range parts {
+			s.sendScriptFrame(frame(i))
+		}
+		return
+	}
+	size := 0
+	for _, part := range parts {
+		size += frameLength(len(part), true)
+	}
+	buf := make([]byte, 0, size)
+	for i := range parts {
+		f := frame(i)
+		f.Mask = s.newMask()
+		s.log.frame(corpus.TxFrame, f)
+		start := len(buf)
+		buf = appendFrame(buf, f.Opcode, f.Fin, f.Rsv, f.Mask, f.Payload)
+		s.log.octets(corpus.TxOctets, buf[start:], false)
+	}
+	s.joinTurn(buf)
 }
 
 // compressEcho compresses message i of the script: shared with the other
@@ -122,7 +154,7 @@ func (s *session) compressEcho(msg []byte, i int) ([]byte, error) {
 	if s.echo.e.Share == "" || !d.p.clientNoContextTakeover {
 		return d.compress(msg)
 	}
-	return sharedCompressed(s.echo.e.Share, i, d.p.clientMaxWindowBits, func() ([]byte, error) { return d.compress(msg) })
+	return sharedCompressed(s.echo.e.Share, i, len(msg), d.p.clientMaxWindowBits, func() ([]byte, error) { return d.compress(msg) })
 }
 
 // echoReceived checks one message from the server against the script.

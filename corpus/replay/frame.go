@@ -10,33 +10,36 @@ import (
 // them: FIN, RSV and opcode in the first byte, the shortest length
 // encoding, the masking key when there is one and the masked payload.
 func encodeFrame(opcode int, fin bool, rsv int, mask []byte, payload []byte) []byte {
+	return appendFrame(make([]byte, 0, frameLength(len(payload), mask != nil)), opcode, fin, rsv, mask, payload)
+}
+
+// appendFrame appends the octets of a frame (see encodeFrame) to dst.
+func appendFrame(dst []byte, opcode int, fin bool, rsv int, mask []byte, payload []byte) []byte {
 	b0 := byte(opcode % 128)
 	if fin {
 		b0 |= 0x80
 	}
 	b0 |= byte(rsv%8) << 4
-	out := []byte{b0, 0}
+	var b1 byte
+	if mask != nil {
+		b1 = 0x80
+	}
 	n := len(payload)
 	switch {
 	case n <= 125:
-		out[1] = byte(n)
+		dst = append(dst, b0, b1|byte(n))
 	case n <= 0xffff:
-		out[1] = 126
-		out = binary.BigEndian.AppendUint16(out, uint16(n))
+		dst = binary.BigEndian.AppendUint16(append(dst, b0, b1|126), uint16(n))
 	default:
-		out[1] = 127
-		out = binary.BigEndian.AppendUint64(out, uint64(n))
+		dst = binary.BigEndian.AppendUint64(append(dst, b0, b1|127), uint64(n))
 	}
+	dst = append(dst, mask...)
+	start := len(dst)
+	dst = append(dst, payload...)
 	if mask != nil {
-		out[1] |= 0x80
-		out = append(out, mask...)
+		maskAt(dst[start:], mask, 0)
 	}
-	start := len(out)
-	out = append(out, payload...)
-	if mask != nil {
-		maskAt(out[start:], mask, 0)
-	}
-	return out
+	return dst
 }
 
 // maskAt XORs p with the masking key, p starting at payload offset pos:

@@ -412,6 +412,8 @@ func (s *session) frameEnd() {
 	if f.fin {
 		msg := s.message
 		switch {
+		case s.compressed && !s.obs.Closing.FailedByMe && s.echo != nil:
+			msg = s.inflateEcho(msg)
 		case s.compressed && !s.obs.Closing.FailedByMe:
 			msg = s.inflateMessage(msg)
 		case s.validate && !s.lastEnds:
