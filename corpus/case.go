@@ -32,6 +32,18 @@ type Case struct {
 	// Autobahn's frames are unmasked.
 	FuzzerIsServer bool
 
+	// SuiteVersion is the version of the Autobahn|Testsuite that wrote the
+	// report ("0.8.0", "25.10.1"), as its opening handshake names it; ""
+	// when the report does not say (the suite's Python 3 port, reports
+	// without a handshake). Rules of judging changed between versions
+	// (see package replay).
+	SuiteVersion string
+
+	// ExpectedCut is true when the report cut the expected events, so that
+	// they are not known (old case pages show at most 1,000 characters of
+	// them); Expected is then empty.
+	ExpectedCut bool
+
 	// Wire is the wire log in order.
 	Wire []Entry
 	// Partial is true when some entry could not be recovered whole;
@@ -101,6 +113,25 @@ const (
 	DroppedByPeer EntryKind = "DROP"    // the peer closed TCP
 	DroppedByMe   EntryKind = "DROP_ME" // the fuzzing peer closed TCP
 )
+
+// PayloadDoubt says why the payload the report shows in full may not be
+// the one sent: the report did not state its length, or shows it only as
+// wrapped text, in which a space stands for any whitespace character. It
+// is "" when the payload is whole and certain, and when the report cut it
+// (then it shows only the start, see PayloadExact).
+func (f *Frame) PayloadDoubt() string {
+	switch {
+	case f.PayloadExact && !f.uncertain:
+		return ""
+	case f.PayloadLength >= 0 && len(f.Payload) < f.PayloadLength:
+		return "" // cut: the report shows only its start
+	case f.PayloadLength < 0:
+		return "does not state the length of the payload"
+	case f.uncertain:
+		return "shows the payload only as wrapped text, where a space may stand for any whitespace character,"
+	}
+	return ""
+}
 
 // The HTML and text renderings name the same kinds differently; their
 // readers map them onto the JSON kinds above: "DELAY n sec for TAG t" is

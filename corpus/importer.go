@@ -24,8 +24,9 @@ type ImportOptions struct {
 	// KeepSimilar writes every seed. By default a seed that differs from
 	// one already imported in the same run only where every Autobahn run
 	// differs is left out: a handshake whose only differences are the
-	// Sec-WebSocket-Key and Host values, a frame whose only difference is
-	// its masking key. Such twins add files, not coverage.
+	// request path (a client under test asks for /runCase?case=N), the
+	// Sec-WebSocket-Key and the Host, a frame whose only difference is its
+	// masking key. Such twins add files, not coverage.
 	KeepSimilar bool
 }
 
@@ -87,13 +88,16 @@ func (c *Case) Counts() (exact, rebuilt, skipped int) {
 // Importing the same reports again writes nothing new: files are named by
 // their content.
 func Import(opt ImportOptions, each func(CaseImport), paths ...string) (Summary, []error) {
-	keep := func(id, agent, behavior, behaviorClose string) bool {
-		if opt.FailingOnly && Rank(behavior, behaviorClose) >= 2 {
-			return false
+	var load LoadOptions
+	if opt.FailingOnly || len(opt.Cases) > 0 {
+		load.Keep = func(id, agent, behavior, behaviorClose string) bool {
+			if opt.FailingOnly && Rank(behavior, behaviorClose) >= 2 {
+				return false
+			}
+			return MatchID(id, opt.Cases)
 		}
-		return MatchID(id, opt.Cases)
 	}
-	cases, errs := LoadWith(LoadOptions{Keep: keep}, paths...)
+	cases, errs := LoadWith(load, paths...)
 	sum := Summary{Files: map[string]int{}, New: map[string]int{}, Errors: len(errs)}
 	files := map[string]bool{}
 	made := map[string]bool{}      // target directories known to exist
@@ -167,7 +171,7 @@ func Import(opt ImportOptions, each func(CaseImport), paths ...string) (Summary,
 
 // shapeDiff says what shape leaves out, per target.
 var shapeDiff = map[string]string{
-	TargetHandshake: "Sec-WebSocket-Key and Host",
+	TargetHandshake: "request path, Sec-WebSocket-Key and Host",
 	TargetFrame:     "the masking key",
 	TargetSession:   "the masking keys",
 }
@@ -180,7 +184,16 @@ func shape(s Seed) string {
 		req, _ := s.Args[0].([]byte)
 		var b strings.Builder
 		b.WriteString(s.Target + "\x00")
-		for _, line := range strings.Split(string(req), "\n") {
+		for i, line := range strings.Split(string(req), "\n") {
+			if i == 0 {
+				// The request line: the method and version stay, the path
+				// goes (a client under test asks for /runCase?case=N).
+				if method, rest, ok := strings.Cut(line, " "); ok {
+					if j := strings.LastIndexByte(rest, ' '); j >= 0 {
+						line = method + " " + rest[j:]
+					}
+				}
+			}
 			k, _, ok := strings.Cut(line, ":")
 			if ok && (strings.EqualFold(strings.TrimSpace(k), "Sec-WebSocket-Key") || strings.EqualFold(strings.TrimSpace(k), "Host")) {
 				line = k + ":"

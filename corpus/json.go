@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"math"
+	"strconv"
 	"strings"
 )
 
@@ -35,7 +36,7 @@ import (
 // missing.
 func ParseJSON(data []byte, source string) (*Case, error) {
 	var r jsonReport
-	if err := json.Unmarshal(data, &r); err != nil {
+	if err := r.decode(data); err != nil {
 		return nil, &ParseError{File: source, Entry: -1, Msg: "not a JSON case report: " + err.Error()}
 	}
 	if r.ID == "" || r.Wirelog == nil {
@@ -70,7 +71,7 @@ func ParseJSON(data []byte, source string) (*Case, error) {
 			RemoteCloseReason:              r.RemoteCloseReason,
 		},
 	}
-	c.txStats, c.rxStats = jsonStats(r.TxOctetStats), jsonStats(r.RxOctetStats)
+	c.txStats, c.rxStats = r.TxOctetStats, r.RxOctetStats
 	if r.ExpectedClose != nil {
 		c.ExpectedClose = ExpectedClose{
 			CloseCode:                    r.ExpectedClose.CloseCode,
@@ -150,44 +151,214 @@ type jsonReport struct {
 	HTTPRequest                    string `json:"httpRequest"`
 	HTTPResponse                   string `json:"httpResponse"`
 
-	TxOctetStats map[string]int `json:"txOctetStats"`
-	RxOctetStats map[string]int `json:"rxOctetStats"`
+	TxOctetStats octetStats // txOctetStats: writes by size
+	RxOctetStats octetStats // rxOctetStats: reads by size
 
 	Wirelog []json.RawMessage `json:"wirelog"`
+}
+
+// decode fills r from a report's bytes in one pass (see jsonscan.go).
+// Members the reader does not use are checked for syntax and skipped.
+func (r *jsonReport) decode(data []byte) error {
+	return jsonMembers(data, func(key string, v []byte) error {
+		var err error
+		switch key {
+		case "id":
+			r.ID, err = jsonText(v)
+		case "agent":
+			r.Agent, err = jsonText(v)
+		case "description":
+			r.Description, err = jsonText(v)
+		case "expectation":
+			r.Expectation, err = jsonText(v)
+		case "behavior":
+			r.Behavior, err = jsonText(v)
+		case "behaviorClose":
+			r.BehaviorClose, err = jsonText(v)
+		case "result":
+			r.Result, err = jsonText(v)
+		case "resultClose":
+			r.ResultClose, err = jsonText(v)
+		case "wasNotCleanReason":
+			r.WasNotCleanReason, err = jsonText(v)
+		case "localCloseReason":
+			r.LocalCloseReason, err = jsonText(v)
+		case "remoteCloseReason":
+			r.RemoteCloseReason, err = jsonText(v)
+		case "httpRequest":
+			r.HTTPRequest, err = jsonText(v)
+		case "httpResponse":
+			r.HTTPResponse, err = jsonText(v)
+		case "duration":
+			r.Duration, err = jsonInt(v)
+		case "localCloseCode":
+			r.LocalCloseCode, err = jsonInt(v)
+		case "remoteCloseCode":
+			r.RemoteCloseCode, err = jsonInt(v)
+		case "closedByMe":
+			r.ClosedByMe, err = jsonBool(v)
+		case "failedByMe":
+			r.FailedByMe, err = jsonBool(v)
+		case "droppedByMe":
+			r.DroppedByMe, err = jsonBool(v)
+		case "wasClean":
+			r.WasClean, err = jsonBool(v)
+		case "wasServerConnectionDropTimeout":
+			r.WasServerConnectionDropTimeout, err = jsonBool(v)
+		case "wasOpenHandshakeTimeout":
+			r.WasOpenHandshakeTimeout, err = jsonBool(v)
+		case "wasCloseHandshakeTimeout":
+			r.WasCloseHandshakeTimeout, err = jsonBool(v)
+		case "isServer":
+			r.IsServer, err = jsonBool(v)
+		case "expected":
+			if isJSONNull(v) {
+				return nil
+			}
+			r.Expected = map[string]json.RawMessage{}
+			err = jsonMembers(v, func(verdict string, seq []byte) error {
+				r.Expected[verdict] = seq
+				return nil
+			})
+		case "received":
+			r.Received = v
+		case "expectedClose":
+			err = json.Unmarshal(v, &r.ExpectedClose)
+		case "txOctetStats":
+			r.TxOctetStats, err = jsonOctetStats(v)
+		case "rxOctetStats":
+			r.RxOctetStats, err = jsonOctetStats(v)
+		case "wirelog":
+			if isJSONNull(v) {
+				return nil
+			}
+			var elems [][]byte
+			elems, err = jsonElems(v)
+			r.Wirelog = make([]json.RawMessage, len(elems))
+			for i, e := range elems {
+				r.Wirelog[i] = e
+			}
+		}
+		return err
+	})
+}
+
+// jsonOctetStats reads counts of writes or reads by size, {"196": 1,
+// "8": 1}. It returns nil for null, and for a key that is not a size (the
+// counts are then of no use); a count that is not an integer is an error.
+func jsonOctetStats(raw []byte) (octetStats, error) {
+	if isJSONNull(raw) {
+		return nil, nil
+	}
+	if m, ok := plainOctetStats(raw); ok {
+		return m, nil
+	}
+	m, usable := octetStats{}, true
+	err := jsonMembers(raw, func(k string, v []byte) error {
+		n, err := jsonInt(v)
+		size, kerr := strconv.Atoi(k)
+		if kerr != nil || size < 0 || n < 0 {
+			usable = false
+		}
+		m[size] = n
+		return err
+	})
+	if !usable || err != nil {
+		m = nil
+	}
+	return m, err
+}
+
+// plainOctetStats reads counts written the plain way Autobahn writes
+// them, {"196": 1, "8": 1} with decimal keys and counts and nothing else,
+// in one pass; ok is false for anything else (then the general reader
+// decides). A report carries a few hundred of these counts.
+func plainOctetStats(raw []byte) (m octetStats, ok bool) {
+	num := func(i int) (int, int, bool) {
+		j, n := i, 0
+		for j < len(raw) && '0' <= raw[j] && raw[j] <= '9' && j-i < 12 {
+			n = n*10 + int(raw[j]-'0')
+			j++
+		}
+		return n, j, j > i && j-i < 12
+	}
+	i := jsonSpace(raw, 0)
+	if i >= len(raw) || raw[i] != '{' {
+		return nil, false
+	}
+	m = make(octetStats, bytes.Count(raw, []byte{':'}))
+	i = jsonSpace(raw, i+1)
+	if i < len(raw) && raw[i] == '}' {
+		return m, jsonSpace(raw, i+1) == len(raw)
+	}
+	for {
+		if i >= len(raw) || raw[i] != '"' {
+			return nil, false
+		}
+		size, j, ok := num(i + 1)
+		if !ok || j >= len(raw) || raw[j] != '"' {
+			return nil, false
+		}
+		i = jsonSpace(raw, j+1)
+		if i >= len(raw) || raw[i] != ':' {
+			return nil, false
+		}
+		count, j, ok := num(jsonSpace(raw, i+1))
+		if !ok {
+			return nil, false
+		}
+		m[size] = count
+		i = jsonSpace(raw, j)
+		switch {
+		case i < len(raw) && raw[i] == ',':
+			i = jsonSpace(raw, i+1)
+		case i < len(raw) && raw[i] == '}':
+			return m, jsonSpace(raw, i+1) == len(raw)
+		default:
+			return nil, false
+		}
+	}
 }
 
 // jsonEvents reads an event list: [["message", "payload", binary],
 // ["pong", "payload"], ["timeout", "tag"], ...].
 func jsonEvents(raw json.RawMessage) ([]Event, error) {
-	var list [][]json.RawMessage
-	if err := json.Unmarshal(raw, &list); err != nil {
+	if isJSONNull(raw) {
+		return nil, nil
+	}
+	list, err := jsonElems(raw)
+	if err != nil {
 		return nil, err
 	}
 	events := make([]Event, 0, len(list))
-	for i, item := range list {
+	for i, rawItem := range list {
+		item, err := jsonElems(rawItem)
+		if err != nil {
+			return nil, fmt.Errorf("event %d: %v", i, err)
+		}
 		if len(item) < 1 {
 			return nil, fmt.Errorf("event %d is empty", i)
 		}
 		var ev Event
-		if err := json.Unmarshal(item[0], &ev.Kind); err != nil {
+		if ev.Kind, err = jsonText(item[0]); err != nil {
 			return nil, fmt.Errorf("event %d: kind: %v", i, err)
 		}
-		if len(item) > 1 {
-			var s *string
-			if err := json.Unmarshal(item[1], &s); err != nil {
+		if len(item) > 1 && string(bytes.TrimSpace(item[1])) != "null" {
+			// Surrogate pairs are joined: a message Autobahn received
+			// whole is valid UTF-8 (see jsonString).
+			s, err := jsonString(bytes.TrimSpace(item[1]), true)
+			if err != nil {
 				return nil, fmt.Errorf("event %d: data: %v", i, err)
 			}
-			if s != nil {
-				if ev.Kind == "timeout" {
-					ev.Data = []byte(*s)
-				} else {
-					p := decodeLoggedPayload(*s, -1)
-					ev.Data, ev.Truncated = p.data, p.cut
-				}
+			if ev.Kind == "timeout" {
+				ev.Data = []byte(s)
+			} else {
+				p := decodeLoggedPayload(s, -1)
+				ev.Data, ev.Truncated = p.data, p.cut
 			}
 		}
 		if len(item) > 2 {
-			if err := json.Unmarshal(item[2], &ev.Binary); err != nil {
+			if ev.Binary, err = jsonBool(item[2]); err != nil {
 				return nil, fmt.Errorf("event %d: binary flag: %v", i, err)
 			}
 		}
@@ -199,12 +370,12 @@ func jsonEvents(raw json.RawMessage) ([]Event, error) {
 // entryKindOf returns the kind of a raw wire-log entry for error messages,
 // or "" when it has none.
 func entryKindOf(raw json.RawMessage) EntryKind {
-	var parts []json.RawMessage
-	if json.Unmarshal(raw, &parts) != nil || len(parts) == 0 {
+	parts, err := jsonElems(raw)
+	if err != nil || len(parts) == 0 || len(parts[0]) == 0 || parts[0][0] != '"' {
 		return ""
 	}
-	var k string
-	if json.Unmarshal(parts[0], &k) != nil {
+	k, err := jsonText(parts[0])
+	if err != nil {
 		return ""
 	}
 	return EntryKind(k)
@@ -212,12 +383,15 @@ func entryKindOf(raw json.RawMessage) EntryKind {
 
 // jsonEntry reads one wire-log entry.
 func jsonEntry(raw json.RawMessage) (Entry, error) {
-	var parts []json.RawMessage
-	if err := json.Unmarshal(raw, &parts); err != nil || len(parts) == 0 {
+	parts, err := jsonElems(raw)
+	if err != nil || len(parts) == 0 {
 		return Entry{}, fmt.Errorf("not a list with a kind: %s", clip(raw))
 	}
-	var kind string
-	if err := json.Unmarshal(parts[0], &kind); err != nil {
+	if len(parts[0]) == 0 || parts[0][0] != '"' {
+		return Entry{}, fmt.Errorf("kind is not a string: %s", clip(parts[0]))
+	}
+	kind, err := jsonText(parts[0])
+	if err != nil {
 		return Entry{}, fmt.Errorf("kind is not a string: %s", clip(parts[0]))
 	}
 	e := Entry{Kind: EntryKind(kind)}
@@ -232,7 +406,7 @@ func jsonEntry(raw json.RawMessage) (Entry, error) {
 		if err := need(2); err != nil {
 			return e, err
 		}
-		n, s, err := jsonLogged(parts[1])
+		n, s, _, err := jsonLogged(parts[1])
 		if err != nil {
 			return e, err
 		}
@@ -254,12 +428,21 @@ func jsonEntry(raw json.RawMessage) (Entry, error) {
 		if err := need(want); err != nil {
 			return e, err
 		}
-		n, s, err := jsonLogged(parts[1])
+		n, s, raw, err := jsonLogged(parts[1])
 		if err != nil {
 			return e, err
 		}
 		f := &Frame{}
 		p := decodeLoggedPayload(s, n)
+		if n >= 0 && !p.cut && len(p.data) != n && hasSurrogatePair(raw) {
+			// Escaped surrogates that stand for themselves (see
+			// jsonString): the stated length says which reading is right.
+			if split, err := jsonString(raw, false); err == nil {
+				if q := decodeLoggedPayload(split, n); len(q.data) == n {
+					p = q
+				}
+			}
+		}
 		if n >= 0 && !p.cut && len(p.data) != n {
 			return e, fmt.Errorf("stated payload length %d but the payload has %d bytes", n, len(p.data))
 		}
@@ -287,14 +470,14 @@ func jsonEntry(raw json.RawMessage) (Entry, error) {
 		if e.Kind == RxFrame {
 			maskAt = 6
 		}
-		var mask *string
-		if err := json.Unmarshal(parts[maskAt], &mask); err != nil {
-			return e, fmt.Errorf("mask: %v", err)
-		}
-		if mask != nil {
-			m, err := decodeHex(*mask)
+		if !isJSONNull(parts[maskAt]) {
+			mask, err := jsonText(parts[maskAt])
+			if err != nil {
+				return e, fmt.Errorf("mask: %v", err)
+			}
+			m, err := decodeHex(mask)
 			if err != nil || len(m) != 4 {
-				return e, fmt.Errorf("mask %q is not 4 bytes of hex", *mask)
+				return e, fmt.Errorf("mask %q is not 4 bytes of hex", mask)
 			}
 			f.Mask = m
 		}
@@ -344,7 +527,7 @@ func jsonEntry(raw json.RawMessage) (Entry, error) {
 		if err := need(2); err != nil {
 			return e, err
 		}
-		if err := json.Unmarshal(parts[1], &e.Enabled); err != nil {
+		if e.Enabled, err = jsonBool(parts[1]); err != nil {
 			return e, fmt.Errorf("enabled flag: %v", err)
 		}
 	default:
@@ -373,47 +556,59 @@ func checkFrame(f *Frame) error {
 }
 
 // jsonLogged reads the [len, "data"] pair of an octet or frame entry, or
-// the bare "data" string of older reports (length -1).
-func jsonLogged(raw json.RawMessage) (int, string, error) {
+// the bare "data" string of older reports (length -1). It returns the data
+// read by jsonString with surrogate pairs joined, and its JSON literal
+// (nil for null data) for a second reading.
+func jsonLogged(raw json.RawMessage) (int, string, json.RawMessage, error) {
 	raw = bytes.TrimSpace(raw)
 	if len(raw) > 0 && raw[0] == '"' {
-		var s string
-		if err := json.Unmarshal(raw, &s); err != nil {
-			return 0, "", err
+		s, err := jsonString(raw, true)
+		if err != nil {
+			return 0, "", nil, err
 		}
-		return -1, s, nil
+		return -1, s, raw, nil
 	}
-	var pair []json.RawMessage
-	if err := json.Unmarshal(raw, &pair); err != nil || len(pair) != 2 {
-		return 0, "", fmt.Errorf("data is neither [length, \"data\"] nor a string: %s", clip(raw))
+	pair, err := jsonElems(raw)
+	if err != nil || len(pair) != 2 {
+		return 0, "", nil, fmt.Errorf("data is neither [length, \"data\"] nor a string: %s", clip(raw))
 	}
-	var n int
-	if err := json.Unmarshal(pair[0], &n); err != nil || n < 0 {
-		return 0, "", fmt.Errorf("length is not a non-negative integer: %s", clip(pair[0]))
+	n, err := jsonInt(pair[0])
+	if err != nil || n < 0 {
+		return 0, "", nil, fmt.Errorf("length is not a non-negative integer: %s", clip(pair[0]))
 	}
-	var s *string
-	if err := json.Unmarshal(pair[1], &s); err != nil {
-		return 0, "", fmt.Errorf("data is not a string: %s", clip(pair[1]))
+	data := bytes.TrimSpace(pair[1])
+	if string(data) == "null" {
+		return n, "", nil, nil
 	}
-	if s == nil {
-		return n, "", nil
+	s, err := jsonString(data, true)
+	if err != nil {
+		return 0, "", nil, fmt.Errorf("data is not a string: %s", clip(pair[1]))
 	}
-	return n, *s, nil
+	return n, s, data, nil
 }
 
-// jsonOptional decodes v unless raw is null.
-func jsonOptional(raw json.RawMessage, v any) error {
-	if string(bytes.TrimSpace(raw)) == "null" {
+// jsonOptional decodes an integer or a boolean into v unless raw is null.
+func jsonOptional[T int | bool](raw []byte, v *T) error {
+	if isJSONNull(raw) {
 		return nil
 	}
-	return json.Unmarshal(raw, v)
+	var err error
+	switch p := any(v).(type) {
+	case *int:
+		*p, err = jsonInt(raw)
+	case *bool:
+		*p, err = jsonBool(raw)
+	}
+	return err
 }
 
 // jsonSeconds reads a timer's delay in seconds.
 func jsonSeconds(raw json.RawMessage, v *float64) error {
-	if err := json.Unmarshal(raw, v); err != nil {
+	f, err := jsonFloat(raw)
+	if err != nil {
 		return fmt.Errorf("seconds: %v", err)
 	}
+	*v = f
 	if *v < 0 || math.IsInf(*v, 0) || math.IsNaN(*v) {
 		return fmt.Errorf("seconds %v out of range", *v)
 	}
@@ -427,7 +622,9 @@ func jsonTag(raw json.RawMessage, v *string) error {
 		return nil
 	}
 	if len(raw) > 0 && raw[0] == '"' {
-		return json.Unmarshal(raw, v)
+		s, err := jsonText(raw)
+		*v = s
+		return err
 	}
 	*v = string(raw)
 	return nil

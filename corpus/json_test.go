@@ -197,7 +197,7 @@ func TestBadJSON(t *testing.T) {
 		{`["TF", [2, "ab"], 1, true, 0, "0102", null, null, false]`, `bad.json: wire log entry 1 (TF): mask "0102" is not 4 bytes of hex`},
 		{`["TF", [2, "ab"], 99, true, 0, null, null, null, false]`, "bad.json: wire log entry 1 (TF): opcode 99 out of range 0-15"},
 		{`["TF", [2, "ab"], 1]`, "bad.json: wire log entry 1 (TF): has 3 fields, want at least 9"},
-		{`["KL", "soon"]`, "bad.json: wire log entry 1 (KL): seconds: json: cannot unmarshal string into Go value of type float64"},
+		{`["KL", "soon"]`, "bad.json: wire log entry 1 (KL): seconds: want a number, got \"soon\""},
 		{`7`, "bad.json: wire log entry 1: not a list with a kind: 7"},
 	}
 	for _, tt := range tests {

@@ -6,8 +6,10 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"runtime"
 	"sort"
 	"strings"
+	"sync"
 )
 
 // Parse reads one report of any form, told apart by content: a per-case
@@ -66,8 +68,11 @@ func ReadFile(path string) ([]*Case, error) {
 // LoadOptions selects what Load reads.
 type LoadOptions struct {
 	// Keep, when set, is asked before a case is read from an index (with
-	// the index's verdicts) and after any case is parsed; cases it rejects
-	// are left out. A rejected index entry costs no file read.
+	// the index's verdicts), before a report is parsed (with what the
+	// report says of itself, see sniff) and after any case is parsed;
+	// cases it rejects are left out. A rejected index entry costs no file
+	// read, a rejected report no parse and no error. Keep may be called
+	// from several goroutines at once (reports are read in parallel).
 	Keep func(id, agent, behavior, behaviorClose string) bool
 }
 
@@ -147,32 +152,90 @@ func (l *loader) file(path string, named bool) {
 		return
 	}
 	l.seen[clean] = true
+	r := l.read(path, named)
+	l.take(path, r)
+}
+
+// report is what reading one file gave: a case, the data of an index for
+// the loader to follow, or an error; all empty when the file is left out.
+type report struct {
+	c     *Case
+	index []byte
+	err   error
+}
+
+// read reads and parses one file. It touches no loader state but the
+// options, so that several files can be read at once.
+func (l *loader) read(path string, named bool) report {
 	data, err := os.ReadFile(path)
 	if err != nil {
-		l.errs = append(l.errs, err)
-		return
+		return report{err: err}
 	}
-	switch detect(data) {
+	f := detect(data)
+	switch f {
 	case formIndex:
 		if named {
-			l.index(path, data)
+			return report{index: data}
 		}
-		return
+		return report{}
 	case formHTML:
 		if !named && !isCasePage(data) {
-			return
+			return report{}
 		}
 	case formText:
 		if !named && !isCaseText(data) {
-			return
+			return report{}
+		}
+	}
+	if l.opt.Keep != nil {
+		if id, agent, b, bc, ok := sniff(data, f); ok && !l.keep(id, agent, b, bc) {
+			return report{}
 		}
 	}
 	c, err := Parse(data, path)
-	if err != nil {
-		l.errs = append(l.errs, err)
-		return
+	return report{c: c, err: err}
+}
+
+// take adds what reading a file gave.
+func (l *loader) take(path string, r report) {
+	switch {
+	case r.err != nil:
+		l.errs = append(l.errs, r.err)
+	case r.index != nil:
+		l.index(path, r.index)
+	case r.c != nil:
+		l.add(r.c)
 	}
-	l.add(c)
+}
+
+// readAll reads the files of a directory walk, several at once (one per
+// CPU), and takes them in order.
+func (l *loader) readAll(paths []string) {
+	results := make([]report, len(paths))
+	next := make(chan int)
+	var wg sync.WaitGroup
+	for range min(runtime.GOMAXPROCS(0), len(paths)) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range next {
+				results[i] = l.read(paths[i], false)
+			}
+		}()
+	}
+	for i, p := range paths {
+		clean := filepath.Clean(p)
+		if l.seen[clean] {
+			continue
+		}
+		l.seen[clean] = true
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+	for i, r := range results {
+		l.take(paths[i], r)
+	}
 }
 
 // dir walks a directory for case reports.
@@ -207,9 +270,7 @@ func (l *loader) dir(root string) {
 		files = append(files, p)
 	}
 	sort.Strings(files)
-	for _, p := range files {
-		l.file(p, false)
-	}
+	l.readAll(files)
 }
 
 // index reads the cases an index.json lists.

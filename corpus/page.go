@@ -57,24 +57,15 @@ func verdictOfLabel(label string) string {
 	return "FAILED"
 }
 
-// fromPage builds a Case from a page.
-func fromPage(p *page, source string) (*Case, error) {
+// head returns a case with what the page's title and closing verdict
+// say: id, agent, verdicts, duration and the closing result; false when
+// the page has no case title.
+func (p *page) head() (*Case, bool) {
 	m := titleRE.FindStringSubmatch(strings.TrimSpace(p.title))
 	if m == nil {
-		return nil, &ParseError{File: source, Entry: -1, Msg: "not an Autobahn case page: no \"<agent> - Case <id> : <verdict> - <n> ms @ <time>\" title"}
+		return nil, false
 	}
-	if !p.wireLogStarted {
-		return nil, &ParseError{File: source, Entry: -1, Msg: "not an Autobahn case page: no wire log"}
-	}
-	c := &Case{
-		ID:          m[2],
-		Agent:       m[1],
-		Source:      source,
-		Description: p.description,
-		Expectation: p.expectation,
-		Behavior:    verdictOfLabel(m[3]),
-		Result:      p.result,
-	}
+	c := &Case{ID: m[2], Agent: m[1], Behavior: verdictOfLabel(m[3])}
 	c.DurationMS, _ = strconv.Atoi(m[4])
 	if i := strings.LastIndex(p.closeBehavior, " ("); i >= 0 && strings.HasSuffix(p.closeBehavior, ")") {
 		c.ResultClose = p.closeBehavior[:i]
@@ -82,18 +73,42 @@ func fromPage(p *page, source string) (*Case, error) {
 	} else {
 		c.ResultClose = p.closeBehavior
 	}
+	return c, true
+}
+
+// fromPage builds a Case from a page.
+func fromPage(p *page, source string) (*Case, error) {
+	c, ok := p.head()
+	if !ok {
+		return nil, &ParseError{File: source, Entry: -1, Msg: "not an Autobahn case page: no \"<agent> - Case <id> : <verdict> - <n> ms @ <time>\" title"}
+	}
+	if !p.wireLogStarted {
+		return nil, &ParseError{File: source, Entry: -1, Msg: "not an Autobahn case page: no wire log"}
+	}
+	c.Source = source
+	c.Description = p.description
+	c.Expectation = p.expectation
+	c.Result = p.result
+	c.HTTPRequest = joinHTTP(p.request)
+	c.HTTPResponse = joinHTTP(p.response)
+	c.SuiteVersion = suiteVersion(c.HTTPRequest, c.HTTPResponse)
+	plainIsBytes := pyDialect(c.SuiteVersion, p.expected, p.observed)
 	if p.expected != "" {
-		if exp, err := parseExpected(p.expected); err == nil {
+		exp, err := parseExpected(p.expected, plainIsBytes)
+		switch {
+		case err == nil:
 			c.Expected = exp
+		case strings.HasSuffix(p.expected, pageCut):
+			c.ExpectedCut = true
+		default:
+			return nil, &ParseError{File: source, Entry: -1, Msg: "Expected: " + err.Error()}
 		}
 	}
 	if p.observed != "" {
-		if obs, err := parsePyEvents(p.observed); err == nil {
+		if obs, err := parsePyEvents(p.observed, plainIsBytes); err == nil {
 			c.Received = obs
 		}
 	}
-	c.HTTPRequest = joinHTTP(p.request)
-	c.HTTPResponse = joinHTTP(p.response)
 	for _, kv := range p.closing {
 		setClosing(c, kv[0], kv[1])
 	}
@@ -107,6 +122,10 @@ func fromPage(p *page, source string) (*Case, error) {
 	complete(c)
 	return c, nil
 }
+
+// pageCut ends a block a case page cut short: old suites show at most
+// 1,000 characters of the expected and observed events.
+const pageCut = " ..."
 
 // joinHTTP rebuilds a handshake from the lines a page shows: Autobahn
 // writes it with its final empty line stripped, and HTTP lines end in CRLF.

@@ -44,6 +44,9 @@ func (b *budget) take(n int) bool {
 // Octets the fuzzing peer sent outside any frame entry (raw writes) are
 // recognised by not agreeing, and pass through as they are.
 func complete(c *Case) {
+	if c.SuiteVersion == "" {
+		c.SuiteVersion = suiteVersion(c.HTTPRequest, c.HTTPResponse)
+	}
 	reqKind, respKind := TxOctets, RxOctets
 	if c.FuzzerIsServer {
 		reqKind, respKind = RxOctets, TxOctets
@@ -309,7 +312,7 @@ func lineUpStretch(c *Case, frames []*Frame, chunks []chunk, raw bool, b *budget
 	}
 
 	pos, si, aligned := 0, 0, true
-	for _, ch := range chunks {
+	for ci, ch := range chunks {
 		e := &c.Wire[ch.entry]
 		for si < len(segs) && segs[si].start >= 0 && segs[si].size >= 0 && pos >= segs[si].start+segs[si].size {
 			si++
@@ -324,9 +327,12 @@ func lineUpStretch(c *Case, frames []*Frame, chunks []chunk, raw bool, b *budget
 		if s.size < 0 && ch.exact && pos == s.start {
 			// An older report without payload lengths: read the frame's
 			// size from the octets themselves, if they agree with the entry.
-			if size, ok := sizeFromOctets(s.f, ch.seen); ok {
+			head := headerOctets(chunks[ci:])
+			if size, ok := sizeFromOctets(s.f, head); ok {
 				s.size = size
 				place(si)
+			} else if raw && !headerAgrees(s.f, head) {
+				continue // a raw write outside any frame entry
 			}
 		}
 		n := ch.n
@@ -359,6 +365,21 @@ func lineUpStretch(c *Case, frames []*Frame, chunks []chunk, raw bool, b *budget
 			s.f.cuts = s.cuts
 		}
 	}
+}
+
+// maxFrameHeader is the longest frame header: 2 bytes, an 8-byte length
+// and a 4-byte masking key.
+const maxFrameHeader = 14
+
+// headerOctets returns the octets of chunks[0] followed by those of the
+// exact chunks after it, up to a whole frame header: a frame sent in
+// chop-size writes shows its header in several entries.
+func headerOctets(chunks []chunk) []byte {
+	head := chunks[0].seen
+	for k := 1; len(head) < maxFrameHeader && k < len(chunks) && chunks[k].exact; k++ {
+		head = append(head[:len(head):len(head)], chunks[k].seen...)
+	}
+	return head
 }
 
 // predictWrite returns the size of the write that starts at stream offset
@@ -517,6 +538,35 @@ func frameHeader(f *Frame, plen int) []byte {
 		h = append(h, f.Mask...)
 	}
 	return h
+}
+
+// headerAgrees reports whether the octets b, the start of a frame's
+// header, agree with the frame entry as far as they go: FIN, RSV and
+// opcode, the mask bit, and the masking key.
+func headerAgrees(f *Frame, b []byte) bool {
+	if len(b) == 0 {
+		return true
+	}
+	if b[0]&0x80 != 0 != f.Fin || int(b[0]>>4&7) != f.Rsv || int(b[0]&0x0f) != f.Opcode {
+		return false
+	}
+	if len(b) == 1 {
+		return true
+	}
+	masked := b[1]&0x80 != 0
+	if masked != (len(f.Mask) == 4) {
+		return false
+	}
+	if !masked {
+		return true
+	}
+	at := 2 + map[byte]int{126: 2, 127: 8}[b[1]&0x7f]
+	for i := 0; i < 4 && at+i < len(b); i++ {
+		if b[at+i] != f.Mask[i] {
+			return false
+		}
+	}
+	return true
 }
 
 // sizeFromOctets reads a frame's size from its octets when their header

@@ -14,22 +14,6 @@ import (
 // versions switch logging off without a WLM entry).
 type octetStats map[int]int
 
-// jsonStats converts the JSON form {"196": 1, "8": 1}.
-func jsonStats(m map[string]int) octetStats {
-	if m == nil {
-		return nil
-	}
-	s := octetStats{}
-	for k, v := range m {
-		n, err := strconv.Atoi(k)
-		if err != nil || n < 0 || v < 0 {
-			return nil
-		}
-		s[n] = v
-	}
-	return s
-}
-
 // statsRow is one table row, "Chop Size", "Count", "Octets", as the HTML
 // cells or as the text rendering's run-together digits ("157105": 7
 // writes of 15 octets, 105 octets in all).

@@ -106,10 +106,34 @@ func textPage(s string) *page {
 		}
 	}
 	p.rxStats, p.txStats = textStats(sections["Wire Statistics"])
-	for _, l := range sections["Wire Log"] {
+	for i, l := range sections["Wire Log"] {
+		if isWireLogNote(sections["Wire Log"][:i], l) {
+			continue
+		}
 		p.wire = append(p.wire, wireLine{text: l})
 	}
 	return p
+}
+
+// wireLogNotes are the remarks the page template writes between the "Wire
+// Log" heading and the first entry, such as the one of the 12.* and 13.*
+// cases, which switch wire logging off after the handshake.
+var wireLogNotes = map[string]bool{
+	"Wire log after handshake disabled!": true,
+}
+
+// isWireLogNote reports whether line, preceded in the Wire Log section by
+// before, is one of the template's remarks rather than an entry.
+func isWireLogNote(before []string, line string) bool {
+	if !wireLogNotes[strings.TrimSpace(line)] {
+		return false
+	}
+	for _, b := range before {
+		if strings.TrimSpace(b) != "" {
+			return false
+		}
+	}
+	return true
 }
 
 // paragraph joins a section's lines, dropping blank lines at its ends.

@@ -192,10 +192,7 @@ func frameFields(s string, tx bool) (*Frame, error) {
 			}
 		case "MASK":
 			if v != "None" {
-				f.Mask, err = decodeHex(v)
-				if err == nil && len(f.Mask) != 4 {
-					err = errorString("MASK is not 4 bytes")
-				}
+				f.Mask, err = pageMask(v)
 			}
 		case "MASKED":
 			_, err = pyBool(v)
@@ -221,6 +218,22 @@ func frameFields(s string, tx bool) (*Frame, error) {
 		return nil, err
 	}
 	return f, nil
+}
+
+// pageMask reads a frame's MASK field. The pages of Autobahn's fuzzing
+// server (reports/clients) show the mask of a received frame as the hex of
+// its hex: MASK=3465313537333031 is the key 4e157301.
+func pageMask(v string) ([]byte, error) {
+	m, err := decodeHex(v)
+	if err == nil && len(m) == 8 {
+		if inner, err := decodeHex(string(m)); err == nil {
+			m = inner
+		}
+	}
+	if err == nil && len(m) != 4 {
+		err = errorString("MASK is not 4 bytes")
+	}
+	return m, err
 }
 
 // textPayload sets a frame's payload from the lines under its header.

@@ -3,9 +3,11 @@ package fuzz
 import (
 	"bytes"
 	"encoding/binary"
+	"io"
 	"strings"
 	"testing"
 
+	"github.com/wsfuzz/wsfuzz/oracle"
 	"github.com/wsfuzz/wsfuzz/server"
 	"github.com/wsfuzz/wsfuzz/server/deflate"
 	"github.com/wsfuzz/wsfuzz/server/wire"
@@ -229,6 +231,30 @@ func TestHandshakeCatchesAnyVersion(t *testing.T) {
 		func(r reporter) { checkHandshake(r, anyVersion, req) })
 }
 
+func TestHandshakeCatchesUnicodeTrim(t *testing.T) {
+	// A handshake that trims header values as strings.TrimSpace does,
+	// U+00A0 included (its two octets become two spaces).
+	unicodeTrim := func(raw []byte) (server.HandshakeResult, int, error) {
+		return server.ReadHandshake(bytes.ReplaceAll(raw, []byte("\u00a0\r\n"), []byte("  \r\n")), nil)
+	}
+	req := []byte(strings.Replace(rfcRequest, "dGhlIHNhbXBsZSBub25jZQ==", "dGhlIHNhbXBsZSBub25jZQ==\u00a0", 1))
+	expectCaught(t,
+		func(r reporter) { checkHandshake(r, readHandshake, req) },
+		func(r reporter) { checkHandshake(r, unicodeTrim, req) })
+}
+
+func TestHandshakeCatchesUnfoldedLine(t *testing.T) {
+	// A handshake that joins a folded line (obs-fold) to the one before
+	// instead of refusing it.
+	unfold := func(raw []byte) (server.HandshakeResult, int, error) {
+		return server.ReadHandshake(bytes.ReplaceAll(raw, []byte("\r\n "), []byte("   ")), nil)
+	}
+	req := []byte(strings.Replace(rfcRequest, "Key: ", "Key:\r\n ", 1))
+	expectCaught(t,
+		func(r reporter) { checkHandshake(r, readHandshake, req) },
+		func(r reporter) { checkHandshake(r, unfold, req) })
+}
+
 func TestInflateCatchesIgnoredLimit(t *testing.T) {
 	// A decompressor that ignores the caller's limit.
 	d := deflate.NewDecompressor(deflate.Params{ClientNoContextTakeover: true})
@@ -255,6 +281,26 @@ func TestInflateCatchesSilentTruncation(t *testing.T) {
 	expectCaught(t,
 		func(r reporter) { checkInflate(r, d.Inflate, bomb, inflateLimit) },
 		func(r reporter) { checkInflate(r, truncate, bomb, inflateLimit) })
+}
+
+func TestInflateCatchesUncheckedEnd(t *testing.T) {
+	// A decompressor that streams a message through compress/flate and
+	// never checks where it ends: a message cut inside a block passes.
+	d := deflate.NewDecompressor(deflate.Params{ClientNoContextTakeover: true})
+	streaming := func(dst, compressed []byte, limit int64) ([]byte, error) {
+		out, err := inflateWithFlate(append(bytes.Clone(compressed), syncTail...), int(limit))
+		if err != nil && err != io.ErrUnexpectedEOF {
+			return dst, deflate.ErrCorrupt
+		}
+		if len(out) > int(limit) {
+			return dst, deflate.ErrTooLarge
+		}
+		return append(dst, out...), nil
+	}
+	cut := hexBytes("f2 48 cd c9 c9 07")
+	expectCaught(t,
+		func(r reporter) { checkInflate(r, d.Inflate, cut, inflateLimit) },
+		func(r reporter) { checkInflate(r, streaming, cut, inflateLimit) })
 }
 
 // maskingSession wraps a real session but forgets the rule that clients
@@ -286,7 +332,7 @@ func (s *maskingSession) Feed(p []byte) ([]byte, []server.Event, error) {
 }
 
 func TestSessionCatchesUnmaskedFrameAccepted(t *testing.T) {
-	stream := cat([]byte("\x81\x05Hello"), maskedFrame(opClose, []byte{0x03, 0xe8}))
+	stream := cat([]byte("\x81\x05Hello"), maskedFrame(oracle.OpClose, []byte{0x03, 0xe8}))
 	chops := appendPieceSizes(nil, 3, 4)
 	plain := negotiateSession("")
 	broken := plain
@@ -311,7 +357,7 @@ func (s chopSensitiveSession) Feed(p []byte) ([]byte, []server.Event, error) {
 }
 
 func TestSessionCatchesChopDependence(t *testing.T) {
-	stream := maskedFrame(opPing, []byte("ping"))
+	stream := maskedFrame(oracle.OpPing, []byte("ping"))
 	chops := appendPieceSizes(nil, 1)
 	plain := negotiateSession("")
 	broken := plain
@@ -328,7 +374,7 @@ func TestSessionCatchesUncompressedEcho(t *testing.T) {
 	// RSV1 still set. The message compresses well, so the session under
 	// test echoes it compressed.
 	msg := []byte(strings.Repeat("Hello, ", 20))
-	stream := maskedFrameRsv(wire.Rsv1, opText, compressMessage(msg))
+	stream := maskedFrameRsv(wire.Rsv1, oracle.OpText, compressMessage(msg))
 	setup := negotiateSession("permessage-deflate")
 	broken := setup
 	broken.open = func() echoSession { return &plainEchoer{setup.open(), msg} }

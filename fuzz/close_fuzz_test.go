@@ -3,6 +3,7 @@ package fuzz
 import (
 	"bytes"
 	"encoding/binary"
+	"github.com/wsfuzz/wsfuzz/oracle"
 	"testing"
 
 	"github.com/wsfuzz/wsfuzz/server"
@@ -12,7 +13,7 @@ import (
 // FuzzClose checks close payloads with checkClose: the payload of a close
 // frame received from a client.
 //
-// The codes allowed on the wire are those of closeCodeSendable: 1000-1003
+// The codes allowed on the wire are those of oracle.CloseCodeSendable: 1000-1003
 // and 1007-1011 from RFC 6455, 3000-4999, and also 1012-1014, which IANA
 // registered after the RFC (Service Restart, Try Again Later, Bad
 // Gateway). The server accepts and echoes those three, so this target
@@ -52,13 +53,13 @@ func checkClose(r reporter, parse func([]byte) (wire.CloseCode, []byte, error), 
 		wantErr = wire.ErrCloseLength
 	case len(payload) >= 2:
 		wantCode, reason = binary.BigEndian.Uint16(payload), payload[2:]
-		if sendable(wire.CloseCode(wantCode)) != closeCodeSendable(wantCode) {
-			r.Errorf("Sendable(%d) = %v, want %v", wantCode, !closeCodeSendable(wantCode), closeCodeSendable(wantCode))
+		if sendable(wire.CloseCode(wantCode)) != oracle.CloseCodeSendable(wantCode) {
+			r.Errorf("Sendable(%d) = %v, want %v", wantCode, !oracle.CloseCodeSendable(wantCode), oracle.CloseCodeSendable(wantCode))
 		}
 		switch {
-		case !closeCodeSendable(wantCode):
+		case !oracle.CloseCodeSendable(wantCode):
 			wantErr = wire.ErrCloseCode
-		case firstBadUTF8(reason) != -1:
+		case oracle.FirstBadUTF8(reason) != -1:
 			wantErr = wire.ErrCloseReasonUTF8
 		}
 	}
@@ -82,12 +83,12 @@ func checkClose(r reporter, parse func([]byte) (wire.CloseCode, []byte, error), 
 		reply = wantCode
 	}
 	s := newSession()
-	out, _, _ := s.Feed(maskedFrame(opClose, payload))
+	out, _, _ := s.Feed(maskedFrame(oracle.OpClose, payload))
 	frames, perr := parseServerStream(out, nil)
 	switch {
 	case perr != nil:
 		r.Errorf("reply to close %x: %v (%x)", payload, perr, out)
-	case len(frames) != 1 || frames[0].op != opClose || frames[0].code != reply:
+	case len(frames) != 1 || frames[0].Op != oracle.OpClose || frames[0].Code != reply:
 		r.Errorf("reply to close %x = %x, want one close frame with code %d", payload, out, reply)
 	case !s.Done():
 		r.Errorf("session still open after close %x", payload)

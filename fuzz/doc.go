@@ -24,8 +24,8 @@
 // as sizes in unsigned varints; see forEachPiece.
 //
 // The shared helpers (the reporter interface, the piece decoder, the
-// session model, the server frame stream parser, the reference UTF-8
-// judge) are ordinary, non-test files on purpose: OSS-Fuzz's native Go
+// handshake model, the server frame stream parser, the compress/flate
+// reference) are ordinary, non-test files on purpose: OSS-Fuzz's native Go
 // build (go-118-fuzz-build) compiles only the package's non-test files plus
 // the one test file that holds the target it builds, so a helper in another
 // _test.go file would not be there.

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"testing"
 
+	"github.com/wsfuzz/wsfuzz/oracle"
 	"github.com/wsfuzz/wsfuzz/server/deflate"
 )
 
@@ -33,13 +34,19 @@ func FuzzInflate(f *testing.F) {
 //     returns dst unchanged;
 //   - its only errors are deflate.ErrTooLarge and errors matching
 //     deflate.ErrCorrupt;
-//   - what it accepts, compress/flate inflates to the same bytes (the
-//     decompressor is stricter than compress/flate, never looser);
-//   - when it says too large, compress/flate produces more than limit bytes;
-//   - when compress/flate inflates the message cleanly to at most limit
-//     bytes, ending on a block boundary (the tail is followed by a final
-//     empty stored block that must then be read as such), it accepts the
-//     message and gives the same bytes.
+//   - what it accepts as a whole message, compress/flate inflates without
+//     error to the same bytes: the message, the 00 00 ff ff tail RFC 7692
+//     section 7.2.2 appends, and a final empty stored block (01 00 00 ff
+//     ff), which ends the stream for compress/flate when the message ended
+//     after a whole block, and is never reached when it ended with a final
+//     block;
+//   - and the reverse, with the rules compress/flate does not know: it
+//     gives the same verdict and bytes as oracle.Inflater (compress/flate
+//     for the bytes, its own reading of RFC 1951 for where a message may
+//     end and how far back it may refer): the same bytes when the oracle
+//     accepts, ErrTooLarge only when the oracle says too big, an
+//     ErrCorrupt only when it says invalid (a message too big and invalid
+//     further on may get either).
 func checkInflate(r reporter, inflate func(dst, compressed []byte, limit int64) ([]byte, error), compressed []byte, limit int) {
 	r.Helper()
 	dst := []byte("prefix")
@@ -59,22 +66,33 @@ func checkInflate(r reporter, inflate func(dst, compressed []byte, limit int64) 
 		r.Errorf("inflate(%x): unexpected error %v", clip(compressed), err)
 	}
 
-	// The reference reads the message, its tail and a final empty stored
-	// block (01 00 00 ff ff), at most limit+1 bytes. The message ended on
-	// a block boundary when those five bytes read as that block: cleanly,
-	// and adding nothing to the output of the message and tail alone.
-	in := append(append(bytes.Clone(compressed), syncTail...), 0x01, 0x00, 0x00, 0xFF, 0xFF)
-	ref, refErr := inflateWithFlate(in, limit)
-	switch {
-	case err == nil && !bytes.HasPrefix(ref, out):
-		r.Errorf("inflate(%x) = %x, compress/flate gives %x", clip(compressed), clip(out), clip(ref))
-	case err == nil && len(ref) > len(out):
-		r.Errorf("inflate(%x) = %d bytes, compress/flate gives more: %x", clip(compressed), len(out), clip(ref[len(out):]))
-	case err == deflate.ErrTooLarge && len(ref) <= limit:
-		r.Errorf("inflate(%x) too large, compress/flate gives %d bytes (%v)", clip(compressed), len(ref), refErr)
-	case err != nil && err != deflate.ErrTooLarge && refErr == nil && len(ref) <= limit:
-		if alone, _ := inflateWithFlate(in[:len(in)-5], limit); len(alone) == len(ref) {
-			r.Errorf("inflate(%x): %v, but compress/flate inflates it cleanly to %x", clip(compressed), err, clip(ref))
+	if err == nil {
+		in := append(append(bytes.Clone(compressed), syncTail...), finalEmptyBlock...)
+		ref, refErr := inflateWithFlate(in, limit)
+		if refErr != nil || !bytes.Equal(ref, out) {
+			r.Errorf("inflate(%x) = %x, compress/flate gives %x (%v)", clip(compressed), clip(out), clip(ref), refErr)
 		}
 	}
+
+	want, wantErr := oracle.NewInflater(inflateAgreement, limit).Inflate(compressed)
+	switch {
+	case errors.Is(wantErr, oracle.ErrDisagreement):
+		r.Errorf("inflate(%x): %v", clip(compressed), wantErr)
+	case wantErr == nil && (err != nil || !bytes.Equal(out, want)):
+		r.Errorf("inflate(%x) = %x (%v), the oracle gives %x", clip(compressed), clip(out), err, clip(want))
+	case wantErr != nil && err == nil:
+		r.Errorf("inflate(%x) = %x, the oracle says %v", clip(compressed), clip(out), wantErr)
+	case err == deflate.ErrTooLarge && !errors.Is(wantErr, oracle.ErrTooBig):
+		r.Errorf("inflate(%x): too large, the oracle says %v", clip(compressed), wantErr)
+	case errors.Is(err, deflate.ErrCorrupt) && !errors.Is(wantErr, oracle.ErrInvalid):
+		r.Errorf("inflate(%x): %v, the oracle says %v", clip(compressed), err, wantErr)
+	}
 }
+
+// inflateAgreement is what FuzzInflate's decompressor was made for, as
+// the oracle reads it: no context takeover from the client, 32 KiB window.
+var inflateAgreement = oracle.PMDAgreement{ClientNoContextTakeover: true, ClientMaxWindowBits: oracle.MaxWindowBits}
+
+// finalEmptyBlock is an empty stored block marked final: BFINAL 1, BTYPE
+// 00, then LEN 0 and NLEN ffff.
+var finalEmptyBlock = []byte{0x01, 0x00, 0x00, 0xFF, 0xFF}

@@ -11,3 +11,7 @@ func (r *recorder) Helper() {}
 func (r *recorder) Errorf(format string, args ...any) {
 	r.failures = append(r.failures, fmt.Sprintf(format, args...))
 }
+
+func (r *recorder) Fatalf(format string, args ...any) { r.Errorf(format, args...) }
+
+func (r *recorder) Name() string { return "recorder" }

@@ -5,6 +5,7 @@ import (
 	"compress/flate"
 	"encoding/binary"
 	"fmt"
+	"github.com/wsfuzz/wsfuzz/oracle"
 	"os"
 	"path/filepath"
 	"strings"
@@ -170,6 +171,7 @@ func frameSeeds() []seed {
 		one("empty", nil),
 		one("one-byte", []byte{0x81}),
 		one("short-16", header(0x82, true, 300, 2)[:3]),
+		one("short-64", header(0x82, true, 70000, 8)[:6]),
 		one("short-key", header(0x82, true, 5, 0)[:4]),
 	}
 }
@@ -263,6 +265,9 @@ const rfcRequest = "GET /chat HTTP/1.1\r\nHost: server.example.com\r\nUpgrade: w
 func handshakeSeeds() []seed {
 	edit := func(old, new string) []byte { return []byte(strings.Replace(rfcRequest, old, new, 1)) }
 	one := func(name string, b []byte) seed { return seed{name, []any{b}} }
+	offer := func(name, extensions string) seed {
+		return one(name, edit("Sec-WebSocket-Version: 13\r\n", "Sec-WebSocket-Version: 13\r\nSec-WebSocket-Extensions: "+extensions+"\r\n"))
+	}
 	return []seed{
 		one("rfc", []byte(rfcRequest)),
 		one("rfc-with-frame-after", append([]byte(rfcRequest), hexBytes("81 85 37 fa 21 3d 7f 9f 4d 51 58")...)),
@@ -287,12 +292,63 @@ func handshakeSeeds() []seed {
 		one("deflate-bad-window", edit("Sec-WebSocket-Version: 13\r\n", "Sec-WebSocket-Version: 13\r\nSec-WebSocket-Extensions: permessage-deflate; client_max_window_bits=7\r\n")),
 		one("deflate-two-headers", edit("Sec-WebSocket-Version: 13\r\n", "Sec-WebSocket-Version: 13\r\nSec-WebSocket-Extensions: foo\r\nSec-WebSocket-Extensions: permessage-deflate; server_no_context_takeover\r\n")),
 		one("deflate-quoted", edit("Sec-WebSocket-Version: 13\r\n", "Sec-WebSocket-Version: 13\r\nSec-WebSocket-Extensions: permessage-deflate; server_max_window_bits=\"12\"\r\n")),
+		// Offers a server must decline, each followed by one it may
+		// accept, and valid offers with values: the first acceptable one is
+		// answered (RFC 7692 section 7.1).
+		offer("deflate-client-window-value", "permessage-deflate; client_max_window_bits=10; server_max_window_bits=12"),
+		offer("deflate-repeated-parameter", "permessage-deflate; client_max_window_bits; client_max_window_bits, permessage-deflate; client_no_context_takeover"),
+		offer("deflate-flag-with-value", "permessage-deflate; server_no_context_takeover=1, permessage-deflate; server_no_context_takeover"),
+		offer("deflate-window-without-value", "permessage-deflate; server_max_window_bits, permessage-deflate; server_max_window_bits=9"),
+		offer("deflate-window-leading-zero", "permessage-deflate; server_max_window_bits=09, permessage-deflate"),
+		offer("deflate-window-16", "permessage-deflate; client_max_window_bits=16, permessage-deflate; client_max_window_bits=15"),
+		offer("deflate-unknown-parameter", "permessage-deflate; mystery, permessage-deflate"),
+		offer("deflate-missing-semicolon", "permessage-deflate server_no_context_takeover, permessage-deflate"),
+		offer("deflate-empty-parameter", "permessage-deflate;, permessage-deflate; client_no_context_takeover"),
+		offer("deflate-no-name", "=x, ;a, permessage-deflate"),
+		offer("deflate-empty-value", "permessage-deflate; client_max_window_bits=, permessage-deflate"),
+		offer("deflate-quoted-escapes", `permessage-deflate; client_max_window_bits="1\1"`),
+		offer("deflate-quoted-not-token", `permessage-deflate; client_max_window_bits="1 1", permessage-deflate`),
+		offer("deflate-quoted-comma", `x-other; a="b,\"c", permessage-deflate; server_max_window_bits=10`),
+		offer("deflate-unterminated-quote", `permessage-deflate; a="b, permessage-deflate`),
+		offer("deflate-quoted-pair-at-the-end", `permessage-deflate, permessage-deflate; a="b\`),
+		offer("deflate-other-extensions-only", "x-webkit-deflate-frame, foo; bar=1"),
 		one("incomplete", []byte(rfcRequest[:60])),
 		one("bad-request-line", []byte("GET\r\n\r\n")),
 		one("absolute-uri", edit("GET /chat", "GET http://server.example.com/chat")),
 		one("oversized", append([]byte("GET / HTTP/1.1\r\nX: "), bytes.Repeat([]byte("a"), 8200)...)),
+		// RFC 7230 field syntax: only SP and HTAB around a value, no
+		// obs-fold, no CR or LF alone, no control octets, no whitespace
+		// in or after a field name.
+		one("key-nbsp", edit("dGhlIHNhbXBsZSBub25jZQ==", "dGhlIHNhbXBsZSBub25jZQ==\u00a0")),
+		one("version-nbsp", edit("Version: 13", "Version: 13\u00a0")),
+		one("key-tabs", edit("Key: dGhlIHNhbXBsZSBub25jZQ==", "Key:\t dGhlIHNhbXBsZSBub25jZQ==\t ")),
+		one("key-vertical-tab", edit("dGhlIHNhbXBsZSBub25jZQ==", "dGhlIHNhbXBsZSBub25jZQ==\v")),
+		one("key-obs-fold", edit("Key: dGhlIHNhbXBsZSBub25jZQ==", "Key:\r\n dGhlIHNhbXBsZSBub25jZQ==")),
+		one("upgrade-obs-fold", edit("Upgrade: websocket", "Upgrade: foo,\r\n\twebsocket")),
+		one("bare-lf", edit("Upgrade: websocket\r\n", "Upgrade: websocket\n")),
+		one("bare-lf-only", []byte(strings.ReplaceAll(rfcRequest, "\r\n", "\n")+"\r\n\r\n")),
+		one("bare-cr", edit("Upgrade: websocket\r\n", "Upgrade: websocket\rX-Y: z\r\n")),
+		one("nul-in-value", edit("Host: server.example.com", "Host: server.example.com\r\nX-Nul: a\x00b")),
+		one("nul-in-key", edit("dGhlIHNhbXBsZSBub25jZQ==", "dGhlIHNhbXBsZSBub25jZQ==\x00")),
+		one("space-before-colon", edit("Upgrade:", "Upgrade :")),
+		one("space-in-name", edit("Upgrade:", "Up grade:")),
+		one("line-without-colon", edit("Upgrade:", "X-No-Colon\r\nUpgrade:")),
+		one("two-hosts", edit("Host: server.example.com", "Host: server.example.com\r\nHost: other.example.com")),
+		one("host-with-space", edit("Host: server.example.com", "Host: server example")),
+		one("key-padding-bits", edit("dGhlIHNhbXBsZSBub25jZQ==", "dGhlIHNhbXBsZSBub25jZR==")),
+		one("asterisk-target", edit("GET /chat", "GET *")),
+		one("bad-percent-escape", edit("GET /chat", "GET /%zz")),
+		one("percent-escapes", edit("GET /chat", "GET /chat%20room?to=%41%2f")),
+		one("host-ipv6-literal", edit("Host: server.example.com", "Host: [::1]:9001")),
+		one("two-spaces-in-request-line", edit("GET /chat", "GET  /chat")),
+		one("leading-empty-line", []byte("\r\n"+rfcRequest)),
+		one("content-length-zero", edit("Sec-WebSocket-Version: 13\r\n", "Sec-WebSocket-Version: 13\r\nContent-Length: 00\r\n")),
+		one("content-length-plus", edit("Sec-WebSocket-Version: 13\r\n", "Sec-WebSocket-Version: 13\r\nContent-Length: +0\r\n")),
 	}
 }
+
+// windowText is 640 octets of text for messages that refer back into it.
+var windowText = strings.Repeat("0123456789abcdef", 40)
 
 // compressMessage compresses msg as RFC 7692 section 7.2.1 says: a sync
 // flush, without its 00 00 ff ff tail.
@@ -322,6 +378,16 @@ func inflateSeeds() []seed {
 		one("limit-exactly", compressMessage(make([]byte, inflateLimit))),
 		one("limit-plus-one", compressMessage(make([]byte, inflateLimit+1))),
 		one("text-kosme", compressMessage([]byte("κόσμε κόσμε κόσμε"))),
+		one("sender-kept-tail", hexBytes("f2 48 cd c9 c9 07 00 00 00 ff ff")),
+		// Codes of up to 15 bits, longer than any decoder's first table.
+		one("dynamic-15-bit-codes", longCodesMessage()),
+		// The end of block inside the tail, one or two bits before its end.
+		one("end-of-block-1-bit-before-the-end", endOfBlockInTailMessage(15)),
+		one("end-of-block-2-bits-before-the-end", endOfBlockInTailMessage(14)),
+		one("degenerate-code-unused-bit", degenerateCodeMessage()),
+		// Past the limit (4 KiB) before it ends inside a block: too big
+		// and invalid, either verdict is right.
+		one("too-big-then-truncated", hexBytes("ec c7 37 0d c0 30 00 00 30 2a a5 d6 ec cd ff 0c 8e 48 3e fd b7 30 42 38 31 a6 30 32 30 30 30 30 30 30 30")),
 		one("long-distance", compressMessage(append(append([]byte("0123456789abcdef"), make([]byte, 30000)...), "0123456789abcdef"...))),
 	}
 	for _, n := range []int{1, 10, 100, 1000, 10000, 40000} {
@@ -344,51 +410,67 @@ func cat(parts ...[]byte) []byte { return bytes.Join(parts, nil) }
 func sessionSeeds() []seed {
 	sz := func(sizes ...int) []byte { return appendPieceSizes(nil, sizes...) }
 	closeWith := func(code uint16, reason string) []byte {
-		return frag(true, 0, opClose, string(binary.BigEndian.AppendUint16(nil, code))+reason)
+		return frag(true, 0, oracle.OpClose, string(binary.BigEndian.AppendUint16(nil, code))+reason)
 	}
 	hello := compressMessage([]byte("Hello"))
+	abab := compressMessage(bytes.Repeat([]byte("ab"), 100))
 	one := func(name string, stream, chops []byte, ext string) seed { return seed{name, []any{stream, chops, ext}} }
 	long := strings.Repeat("0123456789", 6554)
 	return []seed{
-		one("rfc-hello", frag(true, 0, opText, "Hello"), nil, ""),
-		one("rfc-hello-bytewise", cat(frag(true, 0, opText, "Hello"), closeWith(1000, "")), bytes.Repeat(sz(1), 20), ""),
-		one("binary-then-close", cat(frag(true, 0, opBinary, "\x00\xff\x80"), closeWith(1001, "bye")), sz(3, 5), ""),
-		one("fragmented-text", cat(frag(false, 0, opText, "Hel"), frag(false, 0, opContinuation, "l"), frag(true, 0, opContinuation, "o")), sz(7, 1, 1), ""),
-		one("ping-between-fragments", cat(frag(false, 0, opText, "frag1"), frag(true, 0, opPing, "p"), frag(true, 0, opContinuation, "frag2")), sz(2, 9), ""),
-		one("empty-fragments", cat(frag(false, 0, opBinary, ""), frag(false, 0, opContinuation, "x"), frag(true, 0, opContinuation, "")), nil, ""),
-		one("len-126", frag(true, 0, opBinary, long[:126]), sz(3), ""),
-		one("len-65536-truncated", frag(true, 0, opBinary, long[:65536])[:200], sz(11, 100), ""),
-		one("len-65535-truncated", frag(true, 0, opText, long[:65535])[:100], sz(3), ""),
-		one("ping-125", frag(true, 0, opPing, long[:125]), nil, ""),
-		one("pong-ignored", cat(frag(true, 0, opPong, "x"), frag(true, 0, opText, "y")), nil, ""),
-		one("close-empty", frag(true, 0, opClose, ""), nil, ""),
+		one("rfc-hello", frag(true, 0, oracle.OpText, "Hello"), nil, ""),
+		one("rfc-hello-bytewise", cat(frag(true, 0, oracle.OpText, "Hello"), closeWith(1000, "")), bytes.Repeat(sz(1), 20), ""),
+		one("binary-then-close", cat(frag(true, 0, oracle.OpBinary, "\x00\xff\x80"), closeWith(1001, "bye")), sz(3, 5), ""),
+		one("fragmented-text", cat(frag(false, 0, oracle.OpText, "Hel"), frag(false, 0, oracle.OpContinuation, "l"), frag(true, 0, oracle.OpContinuation, "o")), sz(7, 1, 1), ""),
+		one("ping-between-fragments", cat(frag(false, 0, oracle.OpText, "frag1"), frag(true, 0, oracle.OpPing, "p"), frag(true, 0, oracle.OpContinuation, "frag2")), sz(2, 9), ""),
+		one("empty-fragments", cat(frag(false, 0, oracle.OpBinary, ""), frag(false, 0, oracle.OpContinuation, "x"), frag(true, 0, oracle.OpContinuation, "")), nil, ""),
+		one("len-126", frag(true, 0, oracle.OpBinary, long[:126]), sz(3), ""),
+		one("len-65536-truncated", frag(true, 0, oracle.OpBinary, long[:65536])[:200], sz(11, 100), ""),
+		one("len-65535-truncated", frag(true, 0, oracle.OpText, long[:65535])[:100], sz(3), ""),
+		one("ping-125", frag(true, 0, oracle.OpPing, long[:125]), nil, ""),
+		one("pong-ignored", cat(frag(true, 0, oracle.OpPong, "x"), frag(true, 0, oracle.OpText, "y")), nil, ""),
+		one("close-empty", frag(true, 0, oracle.OpClose, ""), nil, ""),
 		one("close-1012", closeWith(1012, ""), nil, ""),
 		one("close-1005", closeWith(1005, ""), nil, ""),
-		one("close-one-byte", frag(true, 0, opClose, "\x03"), nil, ""),
+		one("close-one-byte", frag(true, 0, oracle.OpClose, "\x03"), nil, ""),
 		one("close-bad-reason", closeWith(1000, "\xce\xba\xff"), nil, ""),
-		one("text-after-close", cat(closeWith(3000, "done"), frag(true, 0, opText, "late")), nil, ""),
-		one("utf8-fail-fast", frag(true, 0, opText, "κόσμε\xf4\x90\x80\x80edited"), sz(16), ""),
-		one("utf8-across-fragments", cat(frag(false, 0, opText, "\xce\xba\xe1"), frag(true, 0, opContinuation, "\xbd\xb9")), sz(8), ""),
-		one("utf8-truncated-end", cat(frag(false, 0, opText, "a"), frag(true, 0, opContinuation, "\xe2\x82")), nil, ""),
+		one("text-after-close", cat(closeWith(3000, "done"), frag(true, 0, oracle.OpText, "late")), nil, ""),
+		one("utf8-fail-fast", frag(true, 0, oracle.OpText, "κόσμε\xf4\x90\x80\x80edited"), sz(16), ""),
+		one("utf8-across-fragments", cat(frag(false, 0, oracle.OpText, "\xce\xba\xe1"), frag(true, 0, oracle.OpContinuation, "\xbd\xb9")), sz(8), ""),
+		one("utf8-truncated-end", cat(frag(false, 0, oracle.OpText, "a"), frag(true, 0, oracle.OpContinuation, "\xe2\x82")), nil, ""),
 		one("unmasked", []byte("\x81\x02hi"), nil, ""),
 		one("reserved-opcode", frag(true, 0, 0x3, ""), nil, ""),
-		one("rsv1-without-extension", frag(true, 4, opText, "x"), nil, ""),
-		one("fragmented-ping", frag(false, 0, opPing, ""), nil, ""),
-		one("continuation-first", frag(true, 0, opContinuation, "x"), nil, ""),
-		one("text-inside-message", cat(frag(false, 0, opText, "a"), frag(true, 0, opText, "b")), nil, ""),
+		one("rsv1-without-extension", frag(true, 4, oracle.OpText, "x"), nil, ""),
+		one("fragmented-ping", frag(false, 0, oracle.OpPing, ""), nil, ""),
+		one("continuation-first", frag(true, 0, oracle.OpContinuation, "x"), nil, ""),
+		one("text-inside-message", cat(frag(false, 0, oracle.OpText, "a"), frag(true, 0, oracle.OpText, "b")), nil, ""),
 		one("length-msb", hexBytes("82 ff 80 00 00 00 00 00 00 01 01 02 03 04"), sz(10), ""),
 		one("length-not-minimal", hexBytes("82 fe 00 05 01 02 03 04"), nil, ""),
 		one("too-big-declared", header(0x82, true, 2<<20, 8), nil, ""),
-		one("too-big-second-fragment", cat(frag(false, 0, opBinary, long[:1000]), header(0x00, true, sessionMaxMessage-999, 8)), nil, ""),
-		one("truncated-mid-frame", frag(true, 0, opText, "Hello")[:8], nil, ""),
-		one("deflate-rfc-hello", frag(true, 4, opText, string(hello)), nil, "permessage-deflate"),
-		one("deflate-two-messages", cat(frag(true, 4, opText, string(hello)), frag(true, 4, opText, string(hello)), frag(true, 0, opText, "plain")), sz(5), "permessage-deflate; client_max_window_bits"),
-		one("deflate-fragmented", cat(frag(false, 4, opBinary, string(hello[:3])), frag(true, 0, opContinuation, string(hello[3:]))), nil, "permessage-deflate; server_no_context_takeover; client_no_context_takeover"),
-		one("deflate-rsv1-on-continuation", cat(frag(false, 4, opBinary, string(hello[:3])), frag(true, 4, opContinuation, string(hello[3:]))), nil, "permessage-deflate"),
-		one("deflate-corrupt", frag(true, 4, opBinary, "\x07"), nil, "permessage-deflate"),
-		one("deflate-bomb", frag(true, 4, opBinary, string(compressMessage(make([]byte, 2*sessionMaxMessage)))), nil, "permessage-deflate"),
-		one("deflate-invalid-utf8", frag(true, 4, opText, string(compressMessage([]byte("\xed\xa0\x80")))), nil, "permessage-deflate"),
-		one("deflate-window-9", frag(true, 4, opText, string(hello)), nil, "permessage-deflate; server_max_window_bits=9; client_max_window_bits=9"),
-		one("deflate-declined-offer", frag(true, 4, opText, string(hello)), nil, "permessage-deflate; bogus"),
+		one("too-big-second-fragment", cat(frag(false, 0, oracle.OpBinary, long[:1000]), header(0x00, true, sessionMaxMessage-999, 8)), nil, ""),
+		one("truncated-mid-frame", frag(true, 0, oracle.OpText, "Hello")[:8], nil, ""),
+		one("deflate-rfc-hello", frag(true, 4, oracle.OpText, string(hello)), nil, "permessage-deflate"),
+		one("deflate-two-messages", cat(frag(true, 4, oracle.OpText, string(hello)), frag(true, 4, oracle.OpText, string(hello)), frag(true, 0, oracle.OpText, "plain")), sz(5), "permessage-deflate; client_max_window_bits"),
+		one("deflate-fragmented", cat(frag(false, 4, oracle.OpBinary, string(hello[:3])), frag(true, 0, oracle.OpContinuation, string(hello[3:]))), nil, "permessage-deflate; server_no_context_takeover; client_no_context_takeover"),
+		// Two echoes compressed with server context takeover (long enough
+		// to be worth compressing), read in two pieces: the compression
+		// state is released between them and resumed.
+		one("deflate-takeover-resumed-after-release", cat(frag(true, 4, oracle.OpText, string(abab)), frag(true, 4, oracle.OpText, string(abab))), sz(len(frag(true, 4, oracle.OpText, string(abab)))), "permessage-deflate"),
+		one("deflate-empty-message", frag(true, 4, oracle.OpText, "\x00"), nil, "permessage-deflate"),
+		one("deflate-text-ends-inside-a-character", frag(true, 4, oracle.OpText, string(compressMessage([]byte("a\xc3")))), nil, "permessage-deflate"),
+		one("deflate-rsv1-on-ping", frag(true, 4, oracle.OpPing, "x"), nil, "permessage-deflate"),
+		one("deflate-rsv1-on-continuation", cat(frag(false, 4, oracle.OpBinary, string(hello[:3])), frag(true, 4, oracle.OpContinuation, string(hello[3:]))), nil, "permessage-deflate"),
+		one("deflate-corrupt", frag(true, 4, oracle.OpBinary, "\x07"), nil, "permessage-deflate"),
+		one("deflate-bomb", frag(true, 4, oracle.OpBinary, string(compressMessage(make([]byte, 2*sessionMaxMessage)))), nil, "permessage-deflate"),
+		one("deflate-invalid-utf8", frag(true, 4, oracle.OpText, string(compressMessage([]byte("\xed\xa0\x80")))), nil, "permessage-deflate"),
+		one("deflate-window-9", frag(true, 4, oracle.OpText, string(hello)), nil, "permessage-deflate; server_max_window_bits=9; client_max_window_bits=9"),
+		// The client's window: a reference 512 octets back is within 9
+		// bits, 513 is not.
+		one("deflate-client-window-9-distance-512", frag(true, 4, oracle.OpText, string(copyMessage(windowText, 512))), nil, "permessage-deflate; client_max_window_bits=9"),
+		one("deflate-client-window-9-distance-513", frag(true, 4, oracle.OpText, string(copyMessage(windowText, 513))), nil, "permessage-deflate; client_max_window_bits=9"),
+		// Context takeover: the second message refers into the first,
+		// which only a connection with takeover allows.
+		one("deflate-takeover", cat(frag(true, 4, oracle.OpText, string(hello)), frag(true, 4, oracle.OpText, string(hexBytes("f2 00 11 00 00")))), nil, "permessage-deflate"),
+		one("deflate-no-takeover-refers-back", cat(frag(true, 4, oracle.OpText, string(hello)), frag(true, 4, oracle.OpText, string(hexBytes("f2 00 11 00 00")))), nil, "permessage-deflate; client_no_context_takeover"),
+		one("deflate-declined-offer", frag(true, 4, oracle.OpText, string(hello)), nil, "permessage-deflate; bogus"),
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"github.com/wsfuzz/wsfuzz/oracle"
 )
 
 // parseServerStream checks that out is a valid stream of frames from a
@@ -22,10 +23,10 @@ import (
 // does the echo. Such a tail is checked like any frame header and then left
 // out of the returned frames, which hold whole echoes only (a model of the
 // same client stream predicts no echo for a message it has not seen whole).
-func parseServerStream(out []byte, inflate func([]byte) ([]byte, bool)) ([]modelFrame, error) {
-	var frames []modelFrame
+func parseServerStream(out []byte, inflate func([]byte) ([]byte, bool)) ([]oracle.Frame, error) {
+	var frames []oracle.Frame
 	for off := 0; len(out) > 0; {
-		if len(frames) > 0 && frames[len(frames)-1].op == opClose {
+		if len(frames) > 0 && frames[len(frames)-1].Op == oracle.OpClose {
 			return frames, fmt.Errorf("bytes after the close frame at offset %d", off)
 		}
 		if len(out) < 2 {
@@ -39,10 +40,10 @@ func parseServerStream(out []byte, inflate func([]byte) ([]byte, bool)) ([]model
 		if b1&0x80 != 0 {
 			return frames, fmt.Errorf("frame at offset %d is masked", off)
 		}
-		if op != opText && op != opBinary && op != opClose && op != opPong {
+		if op != oracle.OpText && op != oracle.OpBinary && op != oracle.OpClose && op != oracle.OpPong {
 			return frames, fmt.Errorf("frame at offset %d has opcode %#x", off, op)
 		}
-		compressed := rsv == 4 && inflate != nil && (op == opText || op == opBinary)
+		compressed := rsv == 4 && inflate != nil && (op == oracle.OpText || op == oracle.OpBinary)
 		if rsv != 0 && !compressed {
 			return frames, fmt.Errorf("frame at offset %d has RSV bits %03b", off, rsv)
 		}
@@ -69,31 +70,31 @@ func parseServerStream(out []byte, inflate func([]byte) ([]byte, bool)) ([]model
 			return frames, fmt.Errorf("control frame at offset %d has %d bytes", off, length)
 		}
 		if uint64(len(out)-n) < length {
-			if op == opBinary && !compressed {
+			if op == oracle.OpBinary && !compressed {
 				return frames, nil // a streamed echo, cut where the client's frame stops
 			}
 			return frames, fmt.Errorf("frame at offset %d: %d payload bytes, %d there", off, length, len(out)-n)
 		}
-		f := modelFrame{op: op, compressed: compressed, payload: out[n : n+int(length)]}
+		f := oracle.Frame{Op: op, Compressed: compressed, Payload: out[n : n+int(length)]}
 		if compressed {
-			msg, ok := inflate(f.payload)
+			msg, ok := inflate(f.Payload)
 			if !ok {
 				return frames, fmt.Errorf("compressed frame at offset %d does not inflate", off)
 			}
-			f.payload = msg
+			f.Payload = msg
 		}
-		if op == opClose {
+		if op == oracle.OpClose {
 			if length < 2 {
 				return frames, errors.New("close frame without a code")
 			}
-			f.code = binary.BigEndian.Uint16(f.payload)
-			if !closeCodeSendable(f.code) {
-				return frames, fmt.Errorf("close code %d is not sendable", f.code)
+			f.Code = binary.BigEndian.Uint16(f.Payload)
+			if !oracle.CloseCodeSendable(f.Code) {
+				return frames, fmt.Errorf("close code %d is not sendable", f.Code)
 			}
-			if firstBadUTF8(f.payload[2:]) != -1 {
-				return frames, fmt.Errorf("close reason %q is not UTF-8", f.payload[2:])
+			if oracle.FirstBadUTF8(f.Payload[2:]) != -1 {
+				return frames, fmt.Errorf("close reason %q is not UTF-8", f.Payload[2:])
 			}
-			f.payload = nil
+			f.Payload = nil
 		}
 		frames = append(frames, f)
 		out = out[n+int(length):]

@@ -3,11 +3,14 @@ package fuzz
 import (
 	"bytes"
 	"encoding/binary"
+	"errors"
+	"github.com/wsfuzz/wsfuzz/oracle"
 	"sync"
 	"testing"
 
 	"github.com/wsfuzz/wsfuzz/server"
 	"github.com/wsfuzz/wsfuzz/server/deflate"
+	"github.com/wsfuzz/wsfuzz/target"
 )
 
 // sessionMaxMessage is the message size limit of the sessions FuzzSession
@@ -24,8 +27,17 @@ const sessionMaxMessage = 64<<10 + 1024
 // varints, see forEachPiece); extensions is the client's
 // Sec-WebSocket-Extensions offer, negotiated as the server does with
 // server.Deflate and default preferences.
+//
+// FuzzSession is also Server's harness on target.Reference, so the oracle
+// that judges any server judges the reference on every input too, under
+// strict rules; checkSession then holds the reference to the more it
+// promises (byte-exact chop invariance, unfragmented echoes, minimal
+// lengths).
 func FuzzSession(f *testing.F) {
+	ref := target.Reference(server.SessionConfig{MaxMessageSize: sessionMaxMessage})
+	opts := newServerOptions([]Option{Strict(), MaxMessageSize(sessionMaxMessage)})
 	f.Fuzz(func(t *testing.T, stream, chops []byte, extensions string) {
+		checkServer(t, ref, opts, stream, chops, extensions)
 		checkSession(t, negotiateSession(extensions), stream, chops)
 	})
 }
@@ -38,7 +50,7 @@ type sessionSetup struct {
 	open func() echoSession
 	// model returns the model's configuration and the reader of the
 	// server's compressed frames (nil without compression).
-	model func() (modelConfig, func([]byte) ([]byte, bool))
+	model func() (oracle.ModelConfig, func([]byte) ([]byte, bool))
 }
 
 // sessionPrefs are the server's permessage-deflate preferences in
@@ -48,24 +60,26 @@ var sessionPrefs = deflate.Preferences{}
 // plainSetup is the setup of a connection without extensions.
 var plainSetup = sessionSetup{
 	open: func() echoSession { return server.NewSession(server.SessionConfig{MaxMessageSize: sessionMaxMessage}) },
-	model: func() (modelConfig, func([]byte) ([]byte, bool)) {
-		return modelConfig{maxMessage: sessionMaxMessage}, nil
+	model: func() (oracle.ModelConfig, func([]byte) ([]byte, bool)) {
+		return oracle.ModelConfig{MaxMessage: sessionMaxMessage}, nil
 	},
 }
 
 // negotiateSession negotiates extensions as the server's handshake does
 // (server.Deflate) and returns the setup of such a connection. The model
-// learns the agreed parameters from deflate.Negotiate; it inflates the
-// client's compressed messages with a Decompressor of those parameters
-// (FuzzInflate holds that one to compress/flate), and the server's
-// compressed frames with compress/flate alone.
+// shares nothing with server/deflate: it reads the server's answer with
+// the oracle's own reading of RFC 7692 (oracle.JudgePMDResponse, which
+// fails the input when the answer accepts no offer), inflates the
+// client's compressed messages with oracle.Inflater (compress/flate, and
+// the oracle's own walk of the window and end-of-message rules) and the
+// server's compressed frames with compress/flate alone.
 func negotiateSession(extensions string) sessionSetup {
 	if extensions == "" {
 		return plainSetup
 	}
 	offers := []string{extensions}
-	p, ok := lastNegotiation.get(extensions)
-	if !ok {
+	n := lastNegotiation.get(extensions)
+	if !n.accepted {
 		return plainSetup
 	}
 	return sessionSetup{
@@ -73,42 +87,55 @@ func negotiateSession(extensions string) sessionSetup {
 			_, codec := server.Deflate(sessionPrefs)(offers)
 			return server.NewSession(server.SessionConfig{MaxMessageSize: sessionMaxMessage, Compression: codec})
 		},
-		model: func() (modelConfig, func([]byte) ([]byte, bool)) {
-			d := deflate.NewDecompressor(p)
-			inflate := func(compressed []byte) ([]byte, bool, bool) {
-				msg, err := d.Inflate(nil, compressed, sessionMaxMessage)
-				return msg, err == nil, err == deflate.ErrTooLarge
+		model: func() (oracle.ModelConfig, func([]byte) ([]byte, bool)) {
+			agreed := n.agreed
+			if agreed.ClientMaxWindowBits == 8 {
+				// The reference holds a client that promised 8 window bits
+				// to 9, as zlib's 8 is 9 (see oracle.Inflater).
+				agreed.ClientMaxWindowBits = 9
 			}
-			out := &referenceInflater{takeover: !p.ServerNoContextTakeover}
-			return modelConfig{maxMessage: sessionMaxMessage, inflate: inflate}, out.inflate
+			in := oracle.NewInflater(agreed, sessionMaxMessage)
+			inflate := func(compressed []byte) ([]byte, bool, bool) {
+				msg, err := in.Inflate(compressed)
+				return msg, err == nil, errors.Is(err, oracle.ErrTooBig)
+			}
+			out := &referenceInflater{takeover: !agreed.ServerNoContextTakeover}
+			return oracle.ModelConfig{MaxMessage: sessionMaxMessage, Inflate: inflate}, out.inflate
 		},
 	}
 }
 
-// lastNegotiation remembers the model's negotiation of the last offer:
-// the fuzzing engine often mutates the stream and keeps the offer, and
-// parsing it costs as much as a short session.
+// lastNegotiation remembers the model's reading of the last offer's
+// answer: the fuzzing engine often mutates the stream and keeps the
+// offer, and negotiating costs as much as a short session.
 var lastNegotiation negotiationCache
 
-type negotiationCache struct {
-	mu   sync.Mutex
-	last struct {
-		offer  string
-		params deflate.Params
-		ok     bool
-	}
+// negotiation is the oracle's reading of the server's answer to an offer.
+type negotiation struct {
+	accepted bool
+	agreed   oracle.PMDAgreement
 }
 
-// get returns deflate.Negotiate's parameters for one offer header value
-// (never ""): the last answer again when the offer is the same.
-func (c *negotiationCache) get(offer string) (deflate.Params, bool) {
+type negotiationCache struct {
+	mu    sync.Mutex
+	offer string
+	last  negotiation
+}
+
+// get returns the oracle's reading of the server's answer to one offer
+// header value (never ""): the last reading again when the offer is the
+// same. An answer the oracle does not accept counts as no agreement; the
+// session then fails the model's compressed frames, and FuzzHandshake
+// holds the answer itself to oracle.DefaultPMDAnswer.
+func (c *negotiationCache) get(offer string) negotiation {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if c.last.offer != offer {
-		c.last.params, _, c.last.ok = deflate.Negotiate([]string{offer}, sessionPrefs)
-		c.last.offer = offer
+	if c.offer != offer || c.offer == "" {
+		resp, _ := server.Deflate(sessionPrefs)([]string{offer})
+		agreed, i, err := oracle.JudgePMDResponse(oracle.ParsePMDOffers(offer), resp)
+		c.offer, c.last = offer, negotiation{accepted: err == nil && i >= 0, agreed: agreed}
 	}
-	return c.last.params, c.last.ok
+	return c.last
 }
 
 // checkSession is FuzzSession's property, over the session under test:
@@ -143,9 +170,9 @@ func checkSession(r reporter, setup sessionSetup, stream, chops []byte) {
 		r.Errorf("stream %x: invalid server output %x: %v", clip(stream), clip(out), err)
 		return
 	}
-	want, done, failed := predictSession(stream, cfg)
-	if !sameFrames(frames, want) {
-		r.Errorf("stream %x:\nserver sent %s\nmodel says  %s", clip(stream), describeFrames(frames), describeFrames(want))
+	want, done, failed := oracle.Predict(stream, cfg)
+	if !oracle.SameFrames(frames, want) {
+		r.Errorf("stream %x:\nserver sent %s\nmodel says  %s", clip(stream), oracle.DescribeFrames(frames), oracle.DescribeFrames(want))
 		return
 	}
 	if whole.Done() != done || (whole.Err() != nil) != failed {

@@ -1,6 +1,7 @@
 package fuzz
 
 import (
+	"github.com/wsfuzz/wsfuzz/oracle"
 	"testing"
 	"unicode/utf8"
 
@@ -30,14 +31,14 @@ func newWireValidator() streamValidator { return new(wire.UTF8Validator) }
 // checkUTF8 is FuzzUTF8's property, over the streaming validator and the
 // whole-buffer function under test. The text is validated three ways: in
 // the pieces splits gives, whole, and one byte at a time. Each way must
-// agree with utf8.Valid on validity and with firstBadUTF8 (the reference
+// agree with utf8.Valid on validity and with oracle.FirstBadUTF8 (the reference
 // built from unicode/utf8 alone) on the offset of the first bad byte:
 // fail fast means the validator stops at the byte where no continuation
 // can make the text valid, wherever the pieces were cut, so it never
 // accepts a surrogate, an overlong form or a value above U+10FFFF.
 func checkUTF8(r reporter, newValidator func() streamValidator, whole func([]byte) int, data, splits []byte) {
 	r.Helper()
-	want := firstBadUTF8(data)
+	want := oracle.FirstBadUTF8(data)
 	if (want == -1) != utf8.Valid(data) {
 		r.Errorf("reference judge disagrees with utf8.Valid on %q", data)
 		return
@@ -69,7 +70,7 @@ func checkUTF8(r reporter, newValidator func() streamValidator, whole func([]byt
 	}
 }
 
-// streamOffset turns a validator's final state into firstBadUTF8's form:
+// streamOffset turns a validator's final state into oracle.FirstBadUTF8's form:
 // -1 for valid text, else the offset where it stopped (the end of the text
 // when the last sequence is left open).
 func streamOffset(v streamValidator) int {

@@ -54,7 +54,35 @@
 // [NewDeflateServer], [DeflateCodec]); the reference implementations of
 // this module come adapted ([WireCodec], [WireUTF8], [WireSendable],
 // [WireParseClose], [SessionServer], [DeflateSessionServer],
-// [ReferenceDeflate]).
+// [ReferenceDeflate]), and servers behind a target.Target come adapted by
+// [TargetServer] and [TargetDeflateServer].
+//
+// # Your own server
+//
+// The whole-session properties take a [NewServer] (or, for
+// [CompressedEcho], a [NewDeflateServer]): the reference session comes as
+// [SessionServer], and any server reached through a target.Target comes
+// as [TargetServer] and [TargetDeflateServer], so the same properties
+// check your http.Handler (target.Handler), your server that takes a raw
+// net.Conn (target.Conn), or a server of any language listening on this
+// machine (target.URL):
+//
+//	func TestMyServerSessionModel(t *testing.T) {
+//		srv := props.TargetServer(target.Handler(myHandler))
+//		props.Check(t, props.SessionModel(srv, myLimit, 4096), props.Weight(0.02), props.MaxSize(40))
+//	}
+//
+// Each case opens a fresh connection, performs the opening handshake
+// (offering nothing, or the case's permessage-deflate offers), and sends the
+// client's bytes in the case's pieces through a target.Session, which waits
+// after each piece until the server has answered: in memory until the
+// server reads again with nothing left to read, over TCP until it has been
+// silent for the settle time (20 ms; target.WithSettle changes it). The
+// server is done once it closes the connection or sends its close frame.
+// A server that cannot be reached, refuses the handshake, hangs past the
+// deadline (target.WithDeadline, 2 s by default) or panics fails the
+// property with that reason ([Faulty]). A case costs a connection, so give
+// these properties a small [Weight].
 //
 // # Running
 //
@@ -65,6 +93,11 @@
 // that case, for example:
 //
 //	seed 1512937052; rerun: cd /src/wsfuzz && PROPS_SEED=1512937052 PROPS_N=10000 go test ./props -run '^TestFragmentedEcho$'
+//
+// Every can-fail test (TestCanFail*: a property against a deliberately
+// broken implementation, which it must catch and shrink to a small
+// counterexample) must do so for every seed; scripts/canfail-seeds.sh runs
+// them all for seeds 1 to 1000 and lists any seed that misses.
 //
 // This package's own tests give the properties that drive whole sessions a
 // fraction of PROPS_N: FragmentedEcho, FailFastMidFrame and SessionModel a

@@ -233,20 +233,31 @@ func ValidUTF8(maxLen int) gopter.Gen {
 }
 
 // textCands shrinks valid text character by character, so every
-// candidate is valid too.
+// candidate is valid too: it drops characters, then replaces one by "a",
+// then by the first character of each shorter encoding (U+0080, U+0800).
+// The shorter multi-byte characters matter when a failure needs the
+// character to span several bytes (a frame cut inside it, say): "a"
+// cannot stand in for it, a two-byte character can.
 func textCands(b []byte) cands[[]byte] {
 	if len(b) == 0 {
 		return none[[]byte]()
 	}
 	return lazy(func() cands[[]byte] {
 		runes := []rune(string(b))
-		return mapc(sliceCands(runes, func(c rune) cands[rune] {
-			if c == 'a' {
-				return none[rune]()
-			}
-			return list('a')
-		}), func(rs []rune) []byte { return []byte(string(rs)) })
+		return mapc(sliceCands(runes, runeCands), func(rs []rune) []byte { return []byte(string(rs)) })
 	})
+}
+
+// runeCands simplifies one character: to "a", then to the smallest
+// character of each encoding length below its own.
+func runeCands(c rune) cands[rune] {
+	var xs []rune
+	for _, simple := range []rune{'a', 0x80, 0x800} {
+		if simple != c && utf8.RuneLen(simple) < max(utf8.RuneLen(c), 2) {
+			xs = append(xs, simple)
+		}
+	}
+	return list(xs...)
 }
 
 // randDefect draws the bytes of a defect of kind k.

@@ -281,6 +281,10 @@ func CompressedEcho(newServer NewDeflateServer) gopter.Prop {
 		if srv == nil {
 			return fmt.Sprintf("valid offer %q declined", o.Header())
 		}
+		defer closeServer(srv)
+		if fault := serverFault(srv); fault != "" {
+			return fmt.Sprintf("offer %q: %s", o.Header(), fault)
+		}
 		rs, err := responseParams(resp)
 		if err != nil {
 			return err.Error()
@@ -311,6 +315,9 @@ func CompressedEcho(newServer NewDeflateServer) gopter.Prop {
 			}
 		}
 		out := FeedChopped(srv, stream, reads)
+		if fault := serverFault(srv); fault != "" {
+			return fmt.Sprintf("under %q: %s", resp, fault)
+		}
 		got, err := parseServerStream(out, wire.Rsv1)
 		if err != nil {
 			return fmt.Sprintf("server output under %q: %v", resp, err)

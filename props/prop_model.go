@@ -23,14 +23,15 @@ type actionCommand struct{ a Action }
 
 // runResult is what the server did with one action.
 type runResult struct {
-	out  []byte
-	done bool
+	out   []byte
+	done  bool
+	fault string
 }
 
 func (c actionCommand) Run(sut commands.SystemUnderTest) commands.Result {
 	srv := sut.(Server)
 	out := FeedChopped(srv, c.a.Bytes(), c.a.Chop)
-	return runResult{out: bytes.Clone(out), done: srv.Done()}
+	return runResult{out: bytes.Clone(out), done: srv.Done(), fault: serverFault(srv)}
 }
 
 func (c actionCommand) NextState(state commands.State) commands.State {
@@ -44,6 +45,9 @@ func (c actionCommand) PostCondition(state commands.State, result commands.Resul
 	s, r := state.(modelState), result.(runResult)
 	fail := func(format string, args ...any) *gopter.PropResult {
 		return &gopter.PropResult{Status: gopter.PropFalse, Labels: []string{fmt.Sprintf("after %v: ", c.a) + fmt.Sprintf(format, args...)}}
+	}
+	if r.fault != "" {
+		return fail("%s", r.fault)
 	}
 	got, err := ParseServerStream(r.out)
 	if err != nil {
@@ -82,8 +86,9 @@ func genActionCommand(m Model, maxLen int) gopter.Gen {
 // are as long as gopter's size parameter (see MaxSize).
 func SessionModel(newServer NewServer, maxMessage int64, maxLen int) gopter.Prop {
 	return commands.Prop(&commands.ProtoCommands{
-		NewSystemUnderTestFunc: func(commands.State) commands.SystemUnderTest { return newServer() },
-		InitialStateGen:        gen.Const(modelState{model: Model{MaxMessage: maxMessage}}),
+		NewSystemUnderTestFunc:     func(commands.State) commands.SystemUnderTest { return newServer() },
+		DestroySystemUnderTestFunc: func(sut commands.SystemUnderTest) { closeServer(sut.(Server)) },
+		InitialStateGen:            gen.Const(modelState{model: Model{MaxMessage: maxMessage}}),
 		GenCommandFunc: func(state commands.State) gopter.Gen {
 			return genActionCommand(state.(modelState).model, maxLen)
 		},

@@ -31,7 +31,11 @@ func FragmentedEcho(newServer NewServer) gopter.Prop {
 			}
 		}
 		srv := newServer()
+		defer closeServer(srv)
 		out := FeedChopped(srv, m.Bytes(), chop)
+		if fault := serverFault(srv); fault != "" {
+			return fault
+		}
 		got, err := ParseServerStream(out)
 		if err != nil {
 			return fmt.Sprintf("server output: %v", err)
@@ -58,9 +62,14 @@ func ChopInvariance(newServer NewServer) gopter.Prop {
 			stream = append(stream, a.Bytes()...)
 		}
 		one := newServer()
+		defer closeServer(one)
 		whole := FeedChopped(one, stream, nil)
 		cut := newServer()
+		defer closeServer(cut)
 		pieces := FeedChopped(cut, stream, chop)
+		if fault := serverFault(one, cut); fault != "" {
+			return fault
+		}
 		if !bytes.Equal(whole, pieces) {
 			return fmt.Sprintf("%d-byte stream: output in one read %s, in pieces %s", len(stream), showBytes(whole), showBytes(pieces))
 		}
@@ -94,7 +103,11 @@ func FailFastMidFrame(newServer NewServer) gopter.Prop {
 		hdr := len(second) - (len(text) - cut)
 		stream = append(stream, second[:hdr+bad-cut+1]...)
 		srv := newServer()
+		defer closeServer(srv)
 		out := FeedChopped(srv, stream, chop)
+		if fault := serverFault(srv); fault != "" {
+			return fmt.Sprintf("after byte %d of %d: %s", bad, len(text), fault)
+		}
 		got, err := ParseServerStream(out)
 		if err != nil {
 			return fmt.Sprintf("server output: %v", err)

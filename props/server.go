@@ -1,6 +1,8 @@
 package props
 
 import (
+	"io"
+
 	"github.com/wsfuzz/wsfuzz/server"
 	"github.com/wsfuzz/wsfuzz/server/deflate"
 )
@@ -16,6 +18,35 @@ type Server interface {
 	// Done reports whether the server will close the connection: the
 	// closing handshake is over or the connection failed.
 	Done() bool
+}
+
+// Faulty is a Server that can fail to answer at all: one reached through
+// a target (TargetServer) that could not be dialled, refused the
+// handshake, hung or panicked. The whole-session properties fail with
+// Fault's reason when it is not nil, and close a Server that is an
+// io.Closer once they are done with it.
+type Faulty interface {
+	Fault() error
+}
+
+// serverFault returns the first fault of srvs, as a property's failure
+// ("" for none).
+func serverFault(srvs ...Server) string {
+	for _, srv := range srvs {
+		if f, ok := srv.(Faulty); ok {
+			if err := f.Fault(); err != nil {
+				return "the server did not answer: " + err.Error()
+			}
+		}
+	}
+	return ""
+}
+
+// closeServer closes srv when it holds a connection.
+func closeServer(srv Server) {
+	if c, ok := srv.(io.Closer); ok {
+		c.Close()
+	}
 }
 
 // NewServer starts a server for a fresh connection.

@@ -1,8 +1,11 @@
 #!/usr/bin/env bash
-# fuzz.sh [seconds] - run every native fuzz target of ./fuzz in turn.
+# fuzz.sh [seconds] - run every native fuzz target of the module in turn.
 #
-# go test -fuzz runs one target at a time, so this script runs them one
-# after the other, each for the given number of seconds (default 10).
+# The targets are found with go test -list: every Fuzz* function of every
+# package of this module (fuzz/, corpus/, server/deflate/, ...), so a new
+# target is run without being listed here. go test -fuzz runs one target
+# at a time, so this script runs them one after the other, each for the
+# given number of seconds (default 10).
 # Before each target and after the last one it runs FuzzTrivial, a target
 # that does nothing but one comparison: its rate is the most the fuzzing
 # engine can do on this machine at that moment, and each target's rate is
@@ -11,12 +14,13 @@
 # the comparison.
 #
 # It stops at the first failure and prints the command that reproduces it;
-# the failing input is in fuzz/testdata/fuzz/<Target>/. At the end it
+# the failing input is in <package>/testdata/fuzz/<Target>/. At the end it
 # prints one table: executions, average executions per second, new
 # interesting inputs, the trivial baseline and the ratio to it.
 #
 # Environment:
-#   FUZZ_TARGETS   space-separated targets to run (default: all)
+#   FUZZ_TARGETS   space-separated targets to run (default: all), each a
+#                  name (FuzzSession) or package/name (server/deflate/FuzzInflateMessage)
 #   FUZZ_PARALLEL  fuzzing workers, go test -parallel (default 1)
 #   FUZZ_TRIVIAL_SECONDS  length of each FuzzTrivial run (default: the
 #                  same as the targets', at most 60)
@@ -30,9 +34,37 @@ cd "$(dirname "$0")/.."
 
 seconds=${1:-10}
 parallel=${FUZZ_PARALLEL:-1}
-targets=${FUZZ_TARGETS:-"FuzzFrame FuzzFrameStruct FuzzMask FuzzUTF8 FuzzClose FuzzHandshake FuzzInflate FuzzSession"}
 logs=${FUZZ_LOG_DIR:-$(mktemp -d "${TMPDIR:-/tmp}/wsfuzz-fuzz.XXXXXX")}
 mkdir -p "$logs"
+
+# all_targets lists "package/Target" for every fuzz target of the module
+# but FuzzTrivial, packages as directories relative to the module root.
+all_targets() {
+	local module
+	module=$(go list -m)
+	go test -list '^Fuzz' ./... | awk -v module="$module" '
+		/^Fuzz/ { names[++n] = $1; next }
+		/^(ok|\?) / {
+			dir = $2; sub("^" module "/?", "", dir); if (dir == "") dir = "."
+			for (i = 1; i <= n; i++) if (names[i] != "FuzzTrivial") print dir "/" names[i]
+			n = 0
+		}'
+}
+
+found=$(all_targets)
+if [ -z "${FUZZ_TARGETS:-}" ]; then
+	targets=$found
+else
+	targets=
+	for t in $FUZZ_TARGETS; do
+		match=$(grep -E "(^|/)${t}\$" <<<"$found" || true)
+		if [ "$(grep -c . <<<"$match")" -ne 1 ]; then
+			echo "fuzz.sh: FUZZ_TARGETS names $t, which is not exactly one of the targets:" $found >&2
+			exit 2
+		fi
+		targets="$targets $match"
+	done
+fi
 
 # seconds_of turns a Go duration as the fuzzer prints it (59s, 5m0s,
 # 1h2m3s) into seconds.
@@ -51,7 +83,8 @@ seconds_of() {
 table="$logs/table.txt"
 : >"$logs/rates.txt"
 trivial_seconds=${FUZZ_TRIVIAL_SECONDS:-$((seconds < 60 ? seconds : 60))}
-echo "fuzzing ./fuzz: ${seconds}s per target, FuzzTrivial ${trivial_seconds}s between them, -parallel $parallel, logs in $logs"
+echo "fuzzing" $targets
+echo "${seconds}s per target, FuzzTrivial ${trivial_seconds}s between them, -parallel $parallel, logs in $logs"
 
 # engine_deadline_race tells whether a failed run's log shows only the
 # Go fuzzing engine's own race at the end of a -fuzztime duration
@@ -67,13 +100,13 @@ engine_deadline_race() {
 		[ "$(grep -c '^    ' "$log")" -eq 1 ]
 }
 
-# fuzz_one runs one target for the given seconds and appends
-# "target execs rate new" to rates.txt; on failure it prints how to
+# fuzz_one runs one target (package/Target) for the given seconds and
+# appends "target execs rate new" to rates.txt; on failure it prints how to
 # reproduce it and exits.
 fuzz_one() {
-	local target=$1 secs=$2 run=$3
+	local dir=${1%/*} target=${1##*/} secs=$2 run=$3
 	local log="$logs/$target.$run.log"
-	local cmd=(go test ./fuzz -run "^${target}\$" -fuzz "^${target}\$" -fuzztime "${secs}s" -parallel "$parallel" -timeout 0)
+	local cmd=(go test "./$dir" -run "^${target}\$" -fuzz "^${target}\$" -fuzztime "${secs}s" -parallel "$parallel" -timeout 0)
 	if [ -n "${FUZZ_MINIMIZE_TIME:-}" ]; then
 		cmd+=(-fuzzminimizetime "$FUZZ_MINIMIZE_TIME")
 	fi
@@ -93,10 +126,10 @@ fuzz_one() {
 		local input
 		input=$(sed -n 's/.*Failing input written to testdata\/fuzz\/[^/]*\/\([^ ]*\).*/\1/p' "$log" | tail -n 1)
 		echo
-		echo "FAIL: $target (full output: $log)"
+		echo "FAIL: $dir/$target (full output: $log)"
 		if [ -n "$input" ]; then
-			echo "failing input: fuzz/testdata/fuzz/$target/$input"
-			echo "reproduce with: go test ./fuzz -run '^${target}\$/^${input}\$' -v"
+			echo "failing input: $dir/testdata/fuzz/$target/$input"
+			echo "reproduce with: go test ./$dir -run '^${target}\$/^${input}\$' -v"
 		else
 			echo "reproduce with: ${cmd[*]}"
 		fi
@@ -106,8 +139,17 @@ fuzz_one() {
 	local last elapsed execs new rate
 	last=$(grep 'fuzz: elapsed: .*execs: ' "$log" | tail -n 1 || true)
 	if [ -z "$last" ]; then
-		echo "no status line in $log" >&2
-		exit 1
+		# The run passed while the engine was still running the seed corpus
+		# (gathering baseline coverage): a slow or loaded machine. Every seed
+		# it ran passed; nothing was fuzzed, and the table says so.
+		last=$(grep 'gathering baseline coverage: ' "$log" | tail -n 1 || true)
+		if [ -z "$last" ]; then
+			echo "no status line in $log" >&2
+			exit 1
+		fi
+		echo "$target 0 0 0" >>"$logs/rates.txt"
+		echo "   $last (the -fuzztime ended before fuzzing began)"
+		return
 	fi
 	elapsed=$(sed -n 's/.*elapsed: \([^,]*\),.*/\1/p' <<<"$last")
 	execs=$(sed -n 's/.*execs: \([0-9]*\) .*/\1/p' <<<"$last")
@@ -118,22 +160,22 @@ fuzz_one() {
 }
 
 run=0
-fuzz_one FuzzTrivial "$trivial_seconds" $run
+fuzz_one fuzz/FuzzTrivial "$trivial_seconds" $run
 for target in $targets; do
 	run=$((run + 1))
 	fuzz_one "$target" "$seconds" $run
-	fuzz_one FuzzTrivial "$trivial_seconds" $run
+	fuzz_one fuzz/FuzzTrivial "$trivial_seconds" $run
 done
 
 # Each target against the mean of the trivial runs before and after it.
-printf '%-16s %12s %10s %8s %10s %8s\n' target execs execs/s new trivial/s ratio >"$table"
+printf '%-24s %12s %10s %8s %10s %8s\n' target execs execs/s new trivial/s ratio >"$table"
 awk '
 	$1 == "FuzzTrivial" { t[++nt] = $3; next }
 	{ name[++n] = $1; execs[n] = $2; rate[n] = $3; new[n] = $4; after[n] = nt }
 	END {
 		for (i = 1; i <= n; i++) {
 			base = (t[after[i]] + t[after[i] + 1]) / 2
-			printf "%-16s %12d %10d %8d %10d %8.2f\n", name[i], execs[i], rate[i], new[i], base, (base > 0 ? rate[i] / base : 0)
+			printf "%-24s %12d %10d %8d %10d %8.2f\n", name[i], execs[i], rate[i], new[i], base, (base > 0 ? rate[i] / base : 0)
 		}
 		for (i = 1; i <= nt; i++) trivial = trivial " " t[i]
 		print "FuzzTrivial runs (execs/s):" trivial

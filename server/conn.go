@@ -202,8 +202,13 @@ func (c *conn) serve() {
 			if lastSet.IsZero() {
 				moveReadDeadline() // a message began: its stall period ends the wait
 			}
-			if sess.Expecting() > 0 && c.holding() {
-				return true // the rest of the frame is on its way
+			if sess.Expecting() > 0 && sess.Streaming() && c.holding() {
+				// The rest of a streamed frame is on its way: hold its
+				// echo so that it goes out whole. Any other frame in
+				// progress has no echo yet, and what is held (echoes,
+				// pongs) must not wait for a client that may never
+				// finish the frame.
+				return true
 			}
 			writeFailed = !c.flushHeld()
 			return !writeFailed

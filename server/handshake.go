@@ -1,7 +1,6 @@
 package server
 
 import (
-	"bufio"
 	"bytes"
 	"crypto/sha1"
 	"encoding/base64"
@@ -51,7 +50,9 @@ func (r HandshakeResult) Accepted() bool { return r.Status == http.StatusSwitchi
 // request from the start of raw and answers it. consumed is the size of the
 // request; what follows it in raw is the start of the WebSocket stream. It
 // returns ErrIncompleteRequest while raw holds no complete header section
-// and is shorter than MaxHandshakeSize.
+// and is shorter than MaxHandshakeSize. The header section is read strictly
+// (see parseRequestHead): a bare CR or LF, a folded line, a control octet
+// in a value or whitespace before a colon is refused with 400.
 func ReadHandshake(raw []byte, negotiate Negotiator) (res HandshakeResult, consumed int, err error) {
 	end := bytes.Index(raw, []byte("\r\n\r\n"))
 	if end < 0 || end+4 > MaxHandshakeSize {
@@ -61,11 +62,11 @@ func ReadHandshake(raw []byte, negotiate Negotiator) (res HandshakeResult, consu
 		return refuse(http.StatusRequestHeaderFieldsTooLarge, "request header section exceeds "+strconv.Itoa(MaxHandshakeSize)+" bytes"), len(raw), nil
 	}
 	consumed = end + 4
-	req, perr := http.ReadRequest(bufio.NewReader(bytes.NewReader(raw[:consumed])))
-	if perr != nil {
-		return refuse(http.StatusBadRequest, "malformed HTTP request"), consumed, nil
+	req, reason := parseRequestHead(raw[:consumed])
+	if reason != "" {
+		return refuse(http.StatusBadRequest, reason), consumed, nil
 	}
-	return AnswerHandshake(req, negotiate), consumed, nil
+	return answerUpgrade(req, negotiate), consumed, nil
 }
 
 // AnswerHandshake checks an opening handshake request against RFC 6455
@@ -73,24 +74,43 @@ func ReadHandshake(raw []byte, negotiate Negotiator) (res HandshakeResult, consu
 // 426 with "Sec-WebSocket-Version: 13" for another protocol version, and 400
 // with a one-line reason for every other defect. negotiate may be nil.
 func AnswerHandshake(req *http.Request, negotiate Negotiator) HandshakeResult {
+	header := make(http.Header, len(req.Header))
+	for name, values := range req.Header {
+		for _, v := range values {
+			header[name] = append(header[name], trimOWS(v))
+		}
+	}
+	return answerUpgrade(upgradeRequest{
+		method:  req.Method,
+		major:   req.ProtoMajor,
+		minor:   req.ProtoMinor,
+		host:    req.Host,
+		header:  header,
+		hasBody: req.ContentLength > 0 || len(req.TransferEncoding) > 0,
+	}, negotiate)
+}
+
+// answerUpgrade answers a request whose header fields are read, as
+// AnswerHandshake describes. Values have no whitespace around them.
+func answerUpgrade(req upgradeRequest, negotiate Negotiator) HandshakeResult {
 	if reason := checkUpgrade(req); reason != "" {
 		return refuse(http.StatusBadRequest, reason)
 	}
-	versions := req.Header.Values("Sec-WebSocket-Version")
-	if len(versions) != 1 || strings.TrimSpace(versions[0]) != "13" {
+	versions := req.header.Values("Sec-WebSocket-Version")
+	if len(versions) != 1 || versions[0] != "13" {
 		return refuse(http.StatusUpgradeRequired, "unsupported Sec-WebSocket-Version (only 13 is supported)")
 	}
-	keys := req.Header.Values("Sec-WebSocket-Key")
+	keys := req.header.Values("Sec-WebSocket-Key")
 	if len(keys) != 1 {
 		return refuse(http.StatusBadRequest, "exactly one Sec-WebSocket-Key header is required")
 	}
-	key := strings.TrimSpace(keys[0])
-	if decoded, err := base64.StdEncoding.DecodeString(key); err != nil || len(decoded) != 16 {
+	key := keys[0]
+	if decoded, err := base64.StdEncoding.Strict().DecodeString(key); err != nil || len(decoded) != 16 || len(key) != 24 {
 		return refuse(http.StatusBadRequest, "Sec-WebSocket-Key must be base64 of 16 bytes")
 	}
 	res := HandshakeResult{Status: http.StatusSwitchingProtocols}
 	if negotiate != nil {
-		if offers := req.Header.Values("Sec-WebSocket-Extensions"); len(offers) > 0 {
+		if offers := req.header.Values("Sec-WebSocket-Extensions"); len(offers) > 0 {
 			res.Extensions, res.Codec = negotiate(offers)
 		}
 	}
@@ -107,19 +127,19 @@ func AnswerHandshake(req *http.Request, negotiate Negotiator) HandshakeResult {
 }
 
 // checkUpgrade returns why req is not a WebSocket upgrade request, or "".
-func checkUpgrade(req *http.Request) string {
+func checkUpgrade(req upgradeRequest) string {
 	switch {
-	case req.Method != http.MethodGet:
+	case req.method != http.MethodGet:
 		return "method must be GET"
-	case req.ProtoMajor != 1 || req.ProtoMinor != 1:
+	case req.major != 1 || req.minor != 1:
 		return "protocol must be HTTP/1.1"
-	case req.Host == "":
+	case req.host == "":
 		return "missing Host header"
-	case !headerHasToken(req.Header, "Upgrade", "websocket"):
+	case !headerHasToken(req.header, "Upgrade", "websocket"):
 		return "missing \"Upgrade: websocket\" header"
-	case !headerHasToken(req.Header, "Connection", "upgrade"):
+	case !headerHasToken(req.header, "Connection", "upgrade"):
 		return "missing \"upgrade\" token in Connection header"
-	case req.ContentLength > 0 || len(req.TransferEncoding) > 0:
+	case req.hasBody:
 		return "upgrade request must not have a body"
 	}
 	return ""
@@ -130,7 +150,7 @@ func checkUpgrade(req *http.Request) string {
 func headerHasToken(h http.Header, name, token string) bool {
 	for _, v := range h.Values(name) {
 		for t := range strings.SplitSeq(v, ",") {
-			if strings.EqualFold(strings.TrimSpace(t), token) {
+			if strings.EqualFold(trimOWS(t), token) {
 				return true
 			}
 		}

@@ -38,6 +38,9 @@ func TestHandshakeAccepts(t *testing.T) {
 		request("", "Upgrade: WebSocket", "Connection: keep-alive, Upgrade"),
 		request("", "Connection: UPGRADE"),
 		request("", "Upgrade: websocket, foo/1"),
+		request("", "Sec-WebSocket-Key:\t dGhlIHNhbXBsZSBub25jZQ== \t"),
+		request("", "Content-Length: 00"),
+		request("GET http://server.example.com/chat?a=%20b HTTP/1.1"),
 	} {
 		res, n, err := ReadHandshake([]byte(req+"\x81"), nil)
 		if err != nil || !res.Accepted() || n != len(req) {
@@ -69,8 +72,31 @@ func TestHandshakeRefuses(t *testing.T) {
 		{"key of 15 bytes", request("", "Sec-WebSocket-Key: AAAAAAAAAAAAAAAAAAAA"), 400, "Sec-WebSocket-Key must be base64 of 16 bytes"},
 		{"no version", request("", "Sec-WebSocket-Version:"), 426, "unsupported Sec-WebSocket-Version (only 13 is supported)"},
 		{"version 8", request("", "Sec-WebSocket-Version: 8"), 426, "unsupported Sec-WebSocket-Version (only 13 is supported)"},
-		{"not HTTP", "\x16\x03\x01\x02\x00\x01\x00\x01\xfc\x03\x03\r\n\r\n", 400, "malformed HTTP request"},
+		{"not HTTP", "\x16\x03\x01\x02\x00\x01\x00\x01\xfc\x03\x03\r\n\r\n", 400, "malformed request line"},
 		{"with a body", request("", "Content-Length: 5"), 400, "upgrade request must not have a body"},
+		{"chunked body", request("", "Transfer-Encoding: chunked"), 400, "upgrade request must not have a body"},
+		{"Content-Length not digits", request("", "Content-Length: +0"), 400, "malformed Content-Length header"},
+		// RFC 7230 field syntax: only SP and HTAB are whitespace around a value.
+		{"key with NBSP", request("", "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\u00a0"), 400, "Sec-WebSocket-Key must be base64 of 16 bytes"},
+		{"version with NBSP", request("", "Sec-WebSocket-Version: 13\u00a0"), 426, "unsupported Sec-WebSocket-Version (only 13 is supported)"},
+		{"key with vertical tab", request("", "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\v"), 400, "control octet in a header field value"},
+		{"NUL in a value", request("", "X-Nul: a\x00b"), 400, "control octet in a header field value"},
+		{"obs-fold", strings.Replace(goodRequest, "Sec-WebSocket-Key: ", "Sec-WebSocket-Key:\r\n ", 1), 400, "folded header line (obs-fold)"},
+		{"bare LF", strings.Replace(goodRequest, "Upgrade: websocket\r\n", "Upgrade: websocket\n", 1), 400, "bare CR or LF in the request header section"},
+		{"bare CR", strings.Replace(goodRequest, "Upgrade: websocket\r\n", "Upgrade: websocket\rX: y\r\n", 1), 400, "bare CR or LF in the request header section"},
+		{"space before colon", strings.Replace(goodRequest, "Upgrade:", "Upgrade :", 1), 400, "malformed header field name"},
+		{"space in a name", strings.Replace(goodRequest, "Upgrade:", "Up grade:", 1), 400, "malformed header field name"},
+		{"no colon", strings.Replace(goodRequest, "Upgrade:", "X-No-Colon\r\nUpgrade:", 1), 400, "malformed header field name"},
+		{"two keys", strings.Replace(goodRequest, "Sec-WebSocket-Version", "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version", 1), 400, "exactly one Sec-WebSocket-Key header is required"},
+		{"two Hosts", strings.Replace(goodRequest, "Upgrade:", "Host: other.example\r\nUpgrade:", 1), 400, "more than one Host header"},
+		{"Host with a space", request("", "Host: a b"), 400, "malformed Host header"},
+		{"key with nonzero padding bits", request("", "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZR=="), 400, "Sec-WebSocket-Key must be base64 of 16 bytes"},
+		{"asterisk target", request("GET * HTTP/1.1"), 400, "malformed request line"},
+		{"fragment in the target", request("GET /chat#x HTTP/1.1"), 400, "malformed request line"},
+		{"bad percent-encoding", request("GET /%zz HTTP/1.1"), 400, "malformed request line"},
+		{"two spaces", request("GET  /chat HTTP/1.1"), 400, "malformed request line"},
+		{"lower-case version", request("GET /chat http/1.1"), 400, "malformed request line"},
+		{"empty line first", "\r\n" + goodRequest, 400, "malformed request line"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

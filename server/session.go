@@ -225,6 +225,11 @@ func (s *Session) Progress() (received int64, inMessage bool) {
 	return s.received, s.msgOp != 0 || s.inFrame && !s.frame.OpCode.IsControl()
 }
 
+// Streaming reports whether the frame in progress is a binary frame whose
+// payload goes straight into its echo as it arrives: its echo is cut where
+// the client's input stops.
+func (s *Session) Streaming() bool { return s.sink == sinkStream && s.remaining > 0 }
+
 // Holding returns how many octets of the message in progress the session
 // holds, reassembled so far: 0 between messages, and for a binary frame
 // streamed through.

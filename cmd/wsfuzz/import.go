@@ -6,12 +6,13 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"github.com/wsfuzz/wsfuzz/corpus"
 )
 
-const importUsage = `usage: wsfuzz import [--failing-only] [--cases 6.4.*,7.*] [--out fuzz/testdata/fuzz] REPORT...
+const importUsage = `usage: wsfuzz import [flags] REPORT...
 
 Turn Autobahn|Testsuite reports into seed corpus entries for the fuzz
 targets, failing cases first. REPORT is a per-case report (JSON, HTML or
@@ -19,8 +20,16 @@ its text rendering), an index.json, or a directory of reports (walked
 recursively). Cut wire-log entries are rebuilt from their frame entries
 where the report has the whole payload; otherwise the case is partial and
 the skipped entries are listed. Files are named by content: importing the
-same reports again writes nothing new.
+same reports again writes nothing new. A partial case is not a failure;
+a report that cannot be read, or a file that cannot be written, is.
 
+--json records: "case" has id, agent, source, behavior, behavior_close,
+partial, tx {exact, rebuilt, skipped}, skipped (the cut entries, one line
+each), seeds [{target, path, new}], left_out (seeds left out and why) and
+error; "summary" has cases, partial, errors, tx, files and new (per
+target), dry_run and exit.
+
+` + contractHelp + `
 flags:
 `
 
@@ -36,28 +45,18 @@ func importMain(args []string, stdout, stderr io.Writer) error {
 	cases := fs.String("cases", "", "comma-separated case ids or patterns with * (e.g. 6.4.*,7.*); empty imports all")
 	out := fs.String("out", filepath.Join("fuzz", "testdata", "fuzz"), "corpus root; files go to OUT/<Target>/")
 	maxBytes := fs.Int("max-bytes", corpus.DefaultMaxBytes, "leave out seeds whose arguments exceed this many bytes (a session is cut after the last write that fits)")
-	keepSimilar := fs.Bool("keep-similar", false, "also write seeds that differ from one already imported in this run only by masking keys, or by Sec-WebSocket-Key and Host")
+	keepSimilar := fs.Bool("keep-similar", false, "also write seeds that differ from one already imported in this run only by masking keys, or by request path, Sec-WebSocket-Key and Host")
 	dryRun := fs.Bool("n", false, "dry run: report what would be written, write nothing")
 	quiet := fs.Bool("q", false, "print only the summary line and errors")
 	verbose := fs.Bool("v", false, "also list the near-twin seeds left out")
+	asJSON := fs.Bool("json", false, "print JSON lines (one per case, then a summary) instead of text")
 	fs.Usage = func() {
 		fmt.Fprint(stderr, importUsage)
 		fs.PrintDefaults()
 	}
-	// Flags may come before or after the reports.
-	var reports []string
-	for {
-		if err := fs.Parse(args); err != nil {
-			if err == flag.ErrHelp {
-				return err
-			}
-			return usageError{err.Error()}
-		}
-		if fs.NArg() == 0 {
-			break
-		}
-		reports = append(reports, fs.Arg(0))
-		args = fs.Args()[1:]
+	reports, err := parseArgs(fs, args)
+	if err != nil {
+		return err
 	}
 	if len(reports) == 0 {
 		fs.Usage()
@@ -72,20 +71,91 @@ func importMain(args []string, stdout, stderr io.Writer) error {
 			patterns = append(patterns, p)
 		}
 	}
+	var records *jsonLines
+	if *asJSON {
+		records = newJSONLines(stdout, "import")
+	}
 	opt := corpus.ImportOptions{Out: *out, FailingOnly: *failingOnly, Cases: patterns, MaxBytes: *maxBytes, DryRun: *dryRun, KeepSimilar: *keepSimilar}
 	sum, errs := corpus.Import(opt, func(ci corpus.CaseImport) {
-		if !*quiet {
+		switch {
+		case records != nil:
+			records.write(recordCase, importCaseRecord(ci))
+		case !*quiet:
 			printCase(stdout, ci, *verbose, *dryRun)
 		}
 	}, reports...)
-	for _, err := range errs {
-		fmt.Fprintf(stderr, "wsfuzz import: %v\n", err)
-	}
-	fmt.Fprintln(stdout, summaryLine(sum, *dryRun))
+	failures := inputFailures(errs)
+	printInputFailures(stderr, "import", failures)
+	var result error
 	if len(errs) > 0 {
-		return fmt.Errorf("%d error(s)", len(errs))
+		result = fmt.Errorf("%d input(s) could not be read or written", len(errs))
 	}
-	return nil
+	if records != nil {
+		records.failures(failures)
+		records.write(recordSummary, importSummaryRecord(sum, *dryRun, exitStatus(result)))
+		if err := records.Err(); err != nil {
+			return err
+		}
+	} else {
+		fmt.Fprintln(stdout, summaryLine(sum, *dryRun))
+	}
+	return result
+}
+
+// txCounts are a case's TX octet entries by what became of them.
+type txCounts struct {
+	Exact   int `json:"exact"`
+	Rebuilt int `json:"rebuilt"`
+	Skipped int `json:"skipped"`
+}
+
+// importedSeed is one seed of an import's --json case record.
+type importedSeed struct {
+	Target string `json:"target"`
+	Path   string `json:"path"`
+	New    bool   `json:"new"`
+}
+
+// importCaseRecord is the --json record of one imported case.
+func importCaseRecord(ci corpus.CaseImport) any {
+	c := ci.Case
+	exact, rebuilt, skipped := c.Counts()
+	seeds := make([]importedSeed, len(ci.Paths))
+	for i, p := range ci.Paths {
+		seeds[i] = importedSeed{Target: filepath.Base(filepath.Dir(p)), Path: p, New: ci.New[i]}
+	}
+	errText := ""
+	if ci.Err != nil {
+		errText = ci.Err.Error()
+	}
+	return struct {
+		ID            string         `json:"id"`
+		Agent         string         `json:"agent"`
+		Source        string         `json:"source"`
+		Behavior      string         `json:"behavior"`
+		BehaviorClose string         `json:"behavior_close"`
+		Partial       bool           `json:"partial"`
+		TX            txCounts       `json:"tx"`
+		Skipped       []string       `json:"skipped"`
+		Seeds         []importedSeed `json:"seeds"`
+		LeftOut       []string       `json:"left_out"`
+		Error         string         `json:"error"`
+	}{c.ID, c.Agent, c.Source, c.Behavior, c.BehaviorClose, c.Partial, txCounts{exact, rebuilt, skipped},
+		orEmpty(c.Skipped), seeds, orEmpty(append(slices.Clone(ci.Notes), ci.Twins...)), errText}
+}
+
+// importSummaryRecord is the --json summary of an import.
+func importSummaryRecord(s corpus.Summary, dryRun bool, exit int) any {
+	return struct {
+		Cases   int            `json:"cases"`
+		Partial int            `json:"partial"`
+		Errors  int            `json:"errors"`
+		TX      txCounts       `json:"tx"`
+		Files   map[string]int `json:"files"`
+		New     map[string]int `json:"new"`
+		DryRun  bool           `json:"dry_run"`
+		Exit    int            `json:"exit"`
+	}{s.Cases, s.Partial, s.Errors, txCounts{s.Exact, s.Rebuilt, s.Skipped}, s.Files, s.New, dryRun, exit}
 }
 
 // printCase prints what was written and skipped for one case.

@@ -4,6 +4,8 @@
 //	wsfuzz serve   [flags]            run the reference echo server
 //	wsfuzz import  [flags] REPORT...  turn Autobahn reports into fuzz corpus entries
 //	wsfuzz replay  [flags] REPORT...  replay Autobahn cases against a server and judge them
+//	wsfuzz conform [flags]            run Autobahn's 517 server cases against a server and judge them
+//	wsfuzz fuzz    --target URL       fuzz a live server over TCP
 //
 // Run "wsfuzz COMMAND --help" for a command's flags.
 package main
@@ -26,6 +28,8 @@ var commands = []command{
 	{"serve", "run the strict reference echo server (RFC 6455 + RFC 7692)", runServe},
 	{"import", "turn Autobahn reports into seed corpus entries for the fuzz targets", runImport},
 	{"replay", "replay Autobahn cases against a server and judge them as Autobahn does", runReplay},
+	{"conform", "run Autobahn|Testsuite's 517 server cases against a server, judge and report them", runConform},
+	{"fuzz", "fuzz a live server of any language over TCP, judged by the same oracle", runFuzz},
 }
 
 func usage() {
@@ -39,7 +43,7 @@ func usage() {
 func main() {
 	if len(os.Args) < 2 {
 		usage()
-		os.Exit(2)
+		os.Exit(exitUsage)
 	}
 	name := os.Args[1]
 	if name == "-h" || name == "--help" || name == "help" {
@@ -49,31 +53,13 @@ func main() {
 	for _, c := range commands {
 		if c.name == name {
 			err := c.run(os.Args[2:])
-			if errors.Is(err, flag.ErrHelp) {
-				return
-			}
-			if err != nil {
+			if err != nil && !errors.Is(err, flag.ErrHelp) {
 				fmt.Fprintf(os.Stderr, "wsfuzz %s: %v\n", name, err)
-				var ec exitCoder
-				if errors.As(err, &ec) {
-					os.Exit(ec.ExitCode())
-				}
-				os.Exit(1)
 			}
-			return
+			os.Exit(exitStatus(err))
 		}
 	}
 	fmt.Fprintf(os.Stderr, "wsfuzz: unknown command %q\n\n", name)
 	usage()
-	os.Exit(2)
+	os.Exit(exitUsage)
 }
-
-// exitCoder is an error that chooses the process's exit status, e.g. 2 for
-// bad usage.
-type exitCoder interface{ ExitCode() int }
-
-// usageError is an error in the command line (exit status 2).
-type usageError struct{ msg string }
-
-func (e usageError) Error() string { return e.msg }
-func (usageError) ExitCode() int   { return 2 }

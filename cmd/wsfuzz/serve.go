@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"flag"
 	"fmt"
 	"log"
@@ -95,14 +94,12 @@ func runServe(args []string) error {
 	fs.BoolVar(&prefs.ServerNoContextTakeover, "server-no-context-takeover", false, "compress every message afresh (less memory per connection, larger output)")
 	fs.BoolVar(&prefs.ClientNoContextTakeover, "client-no-context-takeover", false, "ask clients to compress every message afresh (no inflate window kept per connection)")
 	fs.IntVar(&prefs.Level, "compression-level", 1, "flate level 1 (fastest) .. 9 (smallest)")
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return err
-		}
-		return usageError{err.Error()}
+	positional, err := parseArgs(fs, args)
+	if err != nil {
+		return err
 	}
-	if fs.NArg() > 0 {
-		return usageError{fmt.Sprintf("unexpected argument %q", fs.Arg(0))}
+	if err := noArgs(positional); err != nil {
+		return err
 	}
 	if maxMessage <= 0 {
 		return usageError{"--max-message-size must be positive"}

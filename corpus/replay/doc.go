@@ -1,6 +1,15 @@
 // Package replay replays Autobahn|Testsuite cases against a WebSocket server
 // and judges the outcome with Autobahn's own rules.
 //
+// A Plan comes from a report (Compile) or from Autobahn's catalogue of
+// cases in Go (package catalogue); either way Run plays it with the same
+// client and Judge judges it. A plan from the catalogue may also carry an
+// Echo script, the cases that judge themselves (9.*, 12.*, 13.*: many
+// messages, each sent once the one before came back, optionally under
+// permessage-deflate, which the client then negotiates, compresses and
+// inflates on its own), and a run can keep its whole wire log
+// (Options.WireLog) to be written as a report again.
+//
 // A report's wire log records what the fuzzing client did: the opening
 // handshake, the frames it sent (with their chop sizes and sync flags), the
 // timers it armed and the frames it received. Only part of that is the

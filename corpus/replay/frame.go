@@ -10,38 +10,51 @@ import (
 // them: FIN, RSV and opcode in the first byte, the shortest length
 // encoding, the masking key when there is one and the masked payload.
 func encodeFrame(opcode int, fin bool, rsv int, mask []byte, payload []byte) []byte {
+	return appendFrame(make([]byte, 0, frameLength(len(payload), mask != nil)), opcode, fin, rsv, mask, payload)
+}
+
+// appendFrame appends the octets of a frame (see encodeFrame) to dst.
+func appendFrame(dst []byte, opcode int, fin bool, rsv int, mask []byte, payload []byte) []byte {
 	b0 := byte(opcode % 128)
 	if fin {
 		b0 |= 0x80
 	}
 	b0 |= byte(rsv%8) << 4
-	out := []byte{b0, 0}
+	var b1 byte
+	if mask != nil {
+		b1 = 0x80
+	}
 	n := len(payload)
 	switch {
 	case n <= 125:
-		out[1] = byte(n)
+		dst = append(dst, b0, b1|byte(n))
 	case n <= 0xffff:
-		out[1] = 126
-		out = binary.BigEndian.AppendUint16(out, uint16(n))
+		dst = binary.BigEndian.AppendUint16(append(dst, b0, b1|126), uint16(n))
 	default:
-		out[1] = 127
-		out = binary.BigEndian.AppendUint64(out, uint64(n))
+		dst = binary.BigEndian.AppendUint64(append(dst, b0, b1|127), uint64(n))
 	}
+	dst = append(dst, mask...)
+	start := len(dst)
+	dst = append(dst, payload...)
 	if mask != nil {
-		out[1] |= 0x80
-		out = append(out, mask...)
+		maskAt(dst[start:], mask, 0)
 	}
-	start := len(out)
-	out = append(out, payload...)
-	if mask != nil {
-		maskAt(out[start:], mask, 0)
-	}
-	return out
+	return dst
 }
 
-// maskAt XORs p with the masking key, p starting at payload offset pos.
+// maskAt XORs p with the masking key, p starting at payload offset pos:
+// eight octets at a time, then the rest one by one.
 func maskAt(p, key []byte, pos int) {
-	for i := range p {
+	var k [8]byte
+	for i := range k {
+		k[i] = key[(pos+i)%4]
+	}
+	word := binary.LittleEndian.Uint64(k[:])
+	i := 0
+	for ; i+8 <= len(p); i += 8 {
+		binary.LittleEndian.PutUint64(p[i:], binary.LittleEndian.Uint64(p[i:])^word)
+	}
+	for ; i < len(p); i++ {
 		p[i] ^= key[(pos+i)%4]
 	}
 }
@@ -157,4 +170,75 @@ func (r *rawStream) open() (key []byte, sent, left int, ok bool) {
 		b = b[hl+n:]
 	}
 	return nil, 0, 0, false
+}
+
+// SendFrame returns the Send action that writes frame f as Autobahn's
+// sendFrame does: the frame's octets, masked with f.Mask (none when nil),
+// in one write, or in writes of f.ChopSize octets each flushed on its own;
+// with f.Sync the write is flushed on its own. When f.RepeatLength is set,
+// the payload is f.Payload repeated to that many octets (Autobahn's
+// payload_len). The action's Frame is f, for the wire log.
+func SendFrame(f *corpus.Frame) Action {
+	payload := f.Payload
+	if f.RepeatLength > 0 && len(f.Payload) > 0 {
+		payload = make([]byte, 0, f.RepeatLength)
+		for len(payload) < f.RepeatLength {
+			payload = append(payload, f.Payload[:min(len(f.Payload), f.RepeatLength-len(payload))]...)
+		}
+	}
+	return Action{
+		Kind:   Send,
+		Chunks: chunk(encodeFrame(f.Opcode, f.Fin, f.Rsv, f.Mask, payload), f),
+		What:   describeFrame(f, nil),
+		Frame:  f,
+	}
+}
+
+// decodeFrame reads the one frame that wire holds, header and payload, and
+// returns it with its payload unmasked; nil when wire is not exactly one
+// frame.
+func decodeFrame(wire []byte) *corpus.Frame {
+	if len(wire) < 2 {
+		return nil
+	}
+	n := int(wire[1] & 0x7f)
+	hl := 2
+	switch n {
+	case 126:
+		hl += 2
+	case 127:
+		hl += 8
+	}
+	masked := wire[1]&0x80 != 0
+	if masked {
+		hl += 4
+	}
+	if len(wire) < hl {
+		return nil
+	}
+	switch n {
+	case 126:
+		n = int(binary.BigEndian.Uint16(wire[2:]))
+	case 127:
+		v := binary.BigEndian.Uint64(wire[2:])
+		if v > uint64(len(wire)) {
+			return nil
+		}
+		n = int(v)
+	}
+	if len(wire)-hl != n {
+		return nil
+	}
+	f := &corpus.Frame{
+		Opcode:  int(wire[0] & 0x0f),
+		Fin:     wire[0]&0x80 != 0,
+		Rsv:     int(wire[0]&0x70) >> 4,
+		Payload: append([]byte(nil), wire[hl:]...),
+	}
+	if masked {
+		f.Mask = append([]byte(nil), wire[hl-4:hl]...)
+		maskAt(f.Payload, f.Mask, 0)
+	}
+	f.PayloadLength, f.PayloadExact = n, true
+	return f
 }

@@ -95,30 +95,33 @@ func buildRequest(report string, t Target) (req []byte, key string, err error) {
 
 // checkResponse checks the server's handshake response the way Autobahn's
 // client does: 101, Upgrade: websocket, Connection: upgrade and the right
-// Sec-WebSocket-Accept, and no extension it did not offer.
-func checkResponse(head []byte, key string) error {
+// Sec-WebSocket-Accept, and no extension it did not offer. offer is the
+// request's Sec-WebSocket-Extensions ("" for none); when the server agreed
+// to permessage-deflate, its parameters are returned.
+func checkResponse(head []byte, key, offer string) (*deflateParams, error) {
 	resp, err := http.ReadResponse(bufio.NewReader(bytes.NewReader(head)), nil)
 	if err != nil {
-		return fmt.Errorf("bad HTTP response: %v", err)
+		return nil, fmt.Errorf("bad HTTP response: %v", err)
 	}
 	resp.Body.Close()
 	if resp.StatusCode != http.StatusSwitchingProtocols {
-		return fmt.Errorf("HTTP status %s, not 101", resp.Status)
+		return nil, fmt.Errorf("HTTP status %s, not 101", resp.Status)
 	}
 	if !strings.EqualFold(resp.Header.Get("Upgrade"), "websocket") {
-		return fmt.Errorf("Upgrade header %q is not websocket", resp.Header.Get("Upgrade"))
+		return nil, fmt.Errorf("Upgrade header %q is not websocket", resp.Header.Get("Upgrade"))
 	}
 	if !headerHasToken(resp.Header, "Connection", "upgrade") {
-		return fmt.Errorf("Connection header %q has no upgrade", resp.Header.Get("Connection"))
+		return nil, fmt.Errorf("Connection header %q has no upgrade", resp.Header.Get("Connection"))
 	}
 	want := acceptKey(key)
 	if got := resp.Header.Get("Sec-WebSocket-Accept"); got != want {
-		return fmt.Errorf("Sec-WebSocket-Accept %q, want %q", got, want)
+		return nil, fmt.Errorf("Sec-WebSocket-Accept %q, want %q", got, want)
 	}
-	if ext := resp.Header.Get("Sec-WebSocket-Extensions"); ext != "" {
-		return fmt.Errorf("the server accepted extension %q, which was not offered", ext)
+	ext := strings.Join(resp.Header.Values("Sec-WebSocket-Extensions"), ", ")
+	if strings.TrimSpace(ext) == "" {
+		return nil, nil
 	}
-	return nil
+	return parseAgreement(ext, offer)
 }
 
 func headerHasToken(h http.Header, name, token string) bool {

@@ -38,6 +38,12 @@ type Verdict struct {
 	// Diverged is copied from Observed: the run left the recorded script,
 	// so the verdict is not one Autobahn would necessarily give.
 	Diverged string
+	// RuleChange, when set, says that the case falls under a rule the
+	// report's Autobahn version judged by and later versions changed
+	// (see rulechange.go); Behavior and BehaviorClose are then the
+	// verdicts by the report's rule, Today those by the later one.
+	RuleChange string
+	Today      [2]string
 	// Diff explains the verdict: expected and observed events, close codes,
 	// who closed and who dropped TCP.
 	Diff []string
@@ -46,10 +52,14 @@ type Verdict struct {
 // Pass reports whether the verdict is a pass. Under Autobahn's rules a case
 // passes when its behaviour is OK, NON-STRICT or INFORMATIONAL and its
 // closing behaviour OK or INFORMATIONAL. In strict mode NON-STRICT fails, and
-// so does every finding in Strict. A diverged run never passes.
+// so does every finding in Strict. A diverged run never passes. When a
+// rule changed (RuleChange), the verdicts by the later rule (Today) count.
 func (v Verdict) Pass(strict bool) bool {
 	if v.Diverged != "" {
 		return false
+	}
+	if v.RuleChange != "" {
+		v.Behavior, v.BehaviorClose = v.Today[0], v.Today[1]
 	}
 	switch v.Behavior {
 	case OK, Informational:
@@ -74,6 +84,15 @@ func (v Verdict) Pass(strict bool) bool {
 // classes are applied too (see rules.go). Judge also collects the strict
 // findings and an explanation; it never modifies c or o.
 func Judge(c *corpus.Case, o *Observed) Verdict {
+	v := Decide(c, o)
+	v.Diff = Explain(c, o, v)
+	return v
+}
+
+// Decide is Judge without the explanation (Diff stays empty), for callers
+// that judge often and explain only what fails: the fuzz harness's oracle
+// judges every input. Explain adds the explanation afterwards.
+func Decide(c *corpus.Case, o *Observed) Verdict {
 	v := Verdict{
 		Behavior:      Failed,
 		BehaviorClose: Failed,
@@ -82,6 +101,11 @@ func Judge(c *corpus.Case, o *Observed) Verdict {
 		Diverged:      o.Diverged,
 	}
 	ec := expectedClose(c)
+	if selfJudged(c, o) {
+		// The case's own code judged the events (Plan.Echo): Autobahn
+		// has no expected events to compare, the case set its verdict.
+		v.Behavior, v.Result = o.Self.Behavior, o.Self.Result
+	}
 	for _, k := range verdictOrder(c.Expected) {
 		if matchesAny(c.Expected[k], o) {
 			v.Behavior = k
@@ -89,6 +113,7 @@ func Judge(c *corpus.Case, o *Observed) Verdict {
 			break
 		}
 	}
+	byEvents := v.Behavior
 	cl := o.Closing
 	if o.Open {
 		switch {
@@ -116,9 +141,22 @@ func Judge(c *corpus.Case, o *Observed) Verdict {
 		v.ResultClose = resultNeverOpen
 	}
 	applyCaseRules(c.ID, &v)
+	applyRuleChanges(c, ec, o, byEvents, &v)
 	v.Strict = strictFindings(ec, o, v)
-	v.Diff = explain(c, ec, o, v)
 	return v
+}
+
+// Explain describes Decide's verdict v on c and o in a few lines, as
+// Judge's Verdict.Diff.
+func Explain(c *corpus.Case, o *Observed, v Verdict) []string {
+	return explain(c, expectedClose(c), o, v)
+}
+
+// selfJudged reports whether a run's behaviour verdict is the one the case
+// gave itself: the case has no expected events and ran a self-judging
+// script.
+func selfJudged(c *corpus.Case, o *Observed) bool {
+	return len(c.Expected) == 0 && o.Self != nil
 }
 
 // matchesAny reports whether the observed events equal one of seqs.
@@ -203,12 +241,16 @@ func strictFindings(ec corpus.ExpectedClose, o *Observed, v Verdict) []string {
 // explain describes the verdict in a few lines.
 func explain(c *corpus.Case, ec corpus.ExpectedClose, o *Observed, v Verdict) []string {
 	var out []string
-	for _, k := range verdictOrder(c.Expected) {
-		for _, s := range c.Expected[k] {
-			out = append(out, fmt.Sprintf("expected %-13s %s", k+":", formatEvents(s)))
+	if selfJudged(c, o) {
+		out = append(out, fmt.Sprintf("the case judged itself: %s %s", o.Self.Behavior, o.Self.Result))
+	} else {
+		for _, k := range verdictOrder(c.Expected) {
+			for _, s := range c.Expected[k] {
+				out = append(out, fmt.Sprintf("expected %-13s %s", k+":", formatEvents(s)))
+			}
 		}
+		out = append(out, fmt.Sprintf("observed %-13s %s", "", formatEvents(o.Events)))
 	}
-	out = append(out, fmt.Sprintf("observed %-13s %s", "", formatEvents(o.Events)))
 	if !o.Open {
 		msg := "the opening handshake did not complete"
 		if o.HandshakeError != "" {
@@ -222,7 +264,10 @@ func explain(c *corpus.Case, ec corpus.ExpectedClose, o *Observed, v Verdict) []
 	remote := "no close frame"
 	if o.CloseReceived {
 		remote = "close frame without code"
-		if cl.RemoteCloseCode != 0 {
+		switch {
+		case o.ServerCloseHasCode && o.ServerCloseCode != cl.RemoteCloseCode:
+			remote = fmt.Sprintf("close code %d (which Autobahn's client takes for invalid: it failed the connection and recorded %d)", o.ServerCloseCode, cl.RemoteCloseCode)
+		case cl.RemoteCloseCode != 0:
 			remote = "close code " + strconv.Itoa(cl.RemoteCloseCode)
 		}
 	}
@@ -248,6 +293,9 @@ func explain(c *corpus.Case, ec corpus.ExpectedClose, o *Observed, v Verdict) []
 	}
 	if o.Diverged != "" {
 		out = append(out, "diverged: "+o.Diverged)
+	}
+	if v.RuleChange != "" {
+		out = append(out, "rule changed: "+v.RuleChange)
 	}
 	return out
 }

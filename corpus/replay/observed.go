@@ -19,6 +19,12 @@ type Observed struct {
 	Closing corpus.Closing
 	// CloseReceived is true when a close frame arrived from the server.
 	CloseReceived bool
+	// ServerCloseCode is the code of the server's close frame as it was on
+	// the wire, when ServerCloseHasCode. Closing.RemoteCloseCode is
+	// Autobahn's record of it, which is 1000 for a code Autobahn's client
+	// does not accept (it fails the connection instead).
+	ServerCloseCode    int
+	ServerCloseHasCode bool
 	// CloseCodeSent is true when the client's close frame carried a code
 	// (Closing.LocalCloseCode is 0 both for none and for code 0).
 	CloseCodeSent bool
@@ -37,6 +43,18 @@ type Observed struct {
 	// Trace is a readable log of the replay: what was sent and received,
 	// timers and state changes, one line each.
 	Trace []string
+
+	// Self is the verdict a self-judging case (Plan.Echo) gave itself;
+	// nil for the other cases.
+	Self *SelfVerdict
+	// Request and Response are the opening handshake as sent and as
+	// received; Started is when the connection opened.
+	Request, Response string
+	Started           time.Time
+	// Wire is the run's wire log, whole (Options.WireLog), and Stats its
+	// traffic counts.
+	Wire  []corpus.Entry
+	Stats Stats
 }
 
 // FromReport returns what the fuzzing client observed in the run a report
@@ -58,10 +76,16 @@ func FromReport(c *corpus.Case) *Observed {
 	for _, e := range c.Wire {
 		if e.Kind == corpus.RxFrame && e.Frame != nil && e.Frame.Opcode == 8 {
 			o.CloseReceived = true
+			if p := e.Frame.Payload; e.Frame.PayloadExact && len(p) >= 2 {
+				o.ServerCloseCode, o.ServerCloseHasCode = int(p[0])<<8|int(p[1]), true
+			}
 		}
 	}
 	if c.Closing.RemoteCloseCode != 0 {
 		o.CloseReceived = true
+		if !o.ServerCloseHasCode {
+			o.ServerCloseCode, o.ServerCloseHasCode = c.Closing.RemoteCloseCode, true
+		}
 	}
 	o.CloseCodeSent = c.Closing.LocalCloseCode != 0
 	return o

@@ -22,6 +22,9 @@ type Plan struct {
 	// SuppressClose is the case's suppressClose: it never starts the
 	// closing handshake itself once the expected events arrived.
 	SuppressClose bool
+	// Echo, when set, is the script of a case that judges itself; Steps
+	// are then not run.
+	Echo *Echo
 }
 
 // ActionKind is what an Action does.
@@ -55,6 +58,9 @@ type Action struct {
 	CloseHasCode bool
 	// What describes a Send for traces ("frame opcode=1 fin=true len=13").
 	What string
+	// Frame is the frame a Send writes, with its payload unmasked, for
+	// the wire log; nil when the Send writes octets outside a frame.
+	Frame *corpus.Frame
 	// Seconds is the delay of a timer; Tag names a ContinueLater step ("A"
 	// for the steps of 6.4.*, "" when the case gave none); Next is the step
 	// a ContinueLater runs, -1 when the report never shows it (the recorded
@@ -83,6 +89,7 @@ const (
 	SkipClientReport = "a report of a client under test"
 	SkipNoWireLog    = "no wire log"
 	SkipSelfJudged   = "the case judges itself (no expected events)"
+	SkipExpectedCut  = "the report cut the expected events"
 	SkipCompression  = "permessage-deflate"
 	SkipCutPayload   = "a sent frame was cut in the report and cannot be rebuilt"
 	SkipLoggingOff   = "wire logging was switched off"
@@ -153,7 +160,9 @@ func Compile(c *corpus.Case) (*Plan, error) {
 	case len(c.Wire) == 0 || onlyDrops(c.Wire):
 		return fail(SkipNoWireLog, "the report has no wire log")
 	case offersCompression(c.HTTPRequest):
-		return fail(SkipCompression, "the case negotiates permessage-deflate, which replay does not do")
+		return fail(SkipCompression, "the case negotiates permessage-deflate: it judges itself and its report logs none of its messages (wsfuzz conform runs it from the catalogue)")
+	case c.ExpectedCut:
+		return fail(SkipExpectedCut, "the report shows only the first 1,000 characters of the expected events, so what the case expects is not known")
 	case len(c.Expected) == 0:
 		return fail(SkipSelfJudged, "the report has no expected events: the case judges itself in its own code (as the 9.* performance cases do)")
 	}
@@ -183,7 +192,13 @@ func Compile(c *corpus.Case) (*Plan, error) {
 			}
 			n := e.Length
 			if n < 0 {
+				// Pages state no lengths: a whole entry is as long as it
+				// shows, a cut one is the write Autobahn made, the rest of
+				// the frame or of its chop.
 				n = len(e.Octets)
+				if !e.Exact && len(fifo) > 0 {
+					n = fifo[0].nextWrite()
+				}
 			}
 			if len(fifo) == 0 {
 				if ctx != inScript {
@@ -244,7 +259,7 @@ func Compile(c *corpus.Case) (*Plan, error) {
 			frames = append(frames, f)
 			fifo = append(fifo, f)
 			if f.scripted {
-				a := Action{Kind: Send, What: describeFrame(e.Frame)}
+				a := Action{Kind: Send, What: describeFrame(e.Frame, nil)}
 				if e.Frame.Opcode == 8 && !closeSeen && e.Frame.Fin && e.Frame.Rsv == 0 {
 					// sendClose and sendCloseFrame always send a final frame
 					// without RSV bits; anything else is a raw sendFrame.
@@ -315,6 +330,10 @@ func Compile(c *corpus.Case) (*Plan, error) {
 		}
 		a := p.action(f.action)
 		a.Chunks = chunk(data, f.frame)
+		a.What = describeFrame(f.frame, data)
+		if a.Frame = decodeFrame(data); a.Frame != nil {
+			a.Frame.ChopSize, a.Frame.Sync = f.frame.ChopSize, f.frame.Sync
+		}
 		if a.Close {
 			a.CloseCode, a.CloseHasCode = closeCodeOf(data)
 		}
@@ -326,6 +345,16 @@ func Compile(c *corpus.Case) (*Plan, error) {
 }
 
 var errDisagree = errors.New("the frame's octets disagree with its fields")
+
+// nextWrite is the size of the frame's next write as Autobahn's sender
+// makes it: the rest of the frame, or up to the end of the current chop.
+func (f *txFrame) nextWrite() int {
+	n := f.length - f.taken
+	if cs := f.frame.ChopSize; cs > 0 {
+		n = min(n, cs-f.taken%cs)
+	}
+	return n
+}
 
 // octets returns the frame's octets: rebuilt from its TF entry, or the
 // octets of its TO entries when all of them were logged whole. Both must
@@ -346,7 +375,15 @@ func (f *txFrame) octets() ([]byte, error) {
 	case whole:
 		return f.seen, nil
 	}
-	return nil, fmt.Errorf("the report cut the payload of this %d-octet frame (opcode %d) and its octets, so it cannot be rebuilt", f.length, f.frame.Opcode)
+	what := "the report cut the payload"
+	if doubt := f.frame.PayloadDoubt(); doubt != "" {
+		what = "the report " + doubt
+	}
+	octets := "cut its octets"
+	if f.seenOK && f.taken == len(f.seen) && f.taken < f.length {
+		octets = fmt.Sprintf("only %d of its octets went out before the connection ended", f.taken)
+	}
+	return nil, fmt.Errorf("%s of this %d-octet frame (opcode %d) and %s, so it cannot be rebuilt", what, f.length, f.frame.Opcode, octets)
 }
 
 // chunk splits a frame's octets into the writes Autobahn made: chopsize
@@ -365,34 +402,33 @@ func chunk(data []byte, f *corpus.Frame) []Chunk {
 }
 
 // closeCodeOf returns the code a close frame's octets carry, and whether
-// they carry one.
+// they carry one. The payload length may use any of the three forms: a
+// case that sends an oversized close payload (7.3.6) still sends a code.
 func closeCodeOf(wire []byte) (int, bool) {
-	if len(wire) < 2 {
+	f := decodeFrame(wire)
+	if f == nil || len(f.Payload) < 2 {
 		return 0, false
 	}
-	n := int(wire[1] & 0x7f)
-	hl := 2
-	masked := wire[1]&0x80 != 0
-	if masked {
-		hl += 4
-	}
-	if n < 2 || n > 125 || len(wire) < hl+2 {
-		return 0, false
-	}
-	b0, b1 := wire[hl], wire[hl+1]
-	if masked {
-		b0 ^= wire[2]
-		b1 ^= wire[3]
-	}
-	return int(b0)<<8 | int(b1), true
+	return int(f.Payload[0])<<8 | int(f.Payload[1]), true
 }
 
-func describeFrame(f *corpus.Frame) string {
+// describeFrame describes a frame for traces. Pages of old suites state
+// no payload length; then it comes from the frame's octets, when known.
+func describeFrame(f *corpus.Frame, octets []byte) string {
 	n := f.PayloadLength
 	if f.RepeatLength > 0 {
 		n = f.RepeatLength
 	}
-	s := fmt.Sprintf("frame opcode=%d fin=%t rsv=%d len=%d", f.Opcode, f.Fin, f.Rsv, n)
+	if n < 0 {
+		if pl, ok := payloadLength(octets); ok {
+			n = pl
+		}
+	}
+	length := "len=?"
+	if n >= 0 {
+		length = fmt.Sprintf("len=%d", n)
+	}
+	s := fmt.Sprintf("frame opcode=%d fin=%t rsv=%d %s", f.Opcode, f.Fin, f.Rsv, length)
 	if f.ChopSize > 0 {
 		s += fmt.Sprintf(" chop=%d", f.ChopSize)
 	}
@@ -400,6 +436,27 @@ func describeFrame(f *corpus.Frame) string {
 		s += " sync"
 	}
 	return s
+}
+
+// payloadLength reads the payload length from a frame's octets.
+func payloadLength(wire []byte) (int, bool) {
+	if len(wire) < 2 {
+		return 0, false
+	}
+	n := int(wire[1] & 0x7f)
+	switch {
+	case n == 126 && len(wire) >= 4:
+		return int(wire[2])<<8 | int(wire[3]), true
+	case n == 127 && len(wire) >= 10:
+		var m uint64
+		for _, b := range wire[2:10] {
+			m = m<<8 | uint64(b)
+		}
+		return int(min(m, 1<<62)), true
+	case n < 126:
+		return n, true
+	}
+	return 0, false
 }
 
 func onlyDrops(w []corpus.Entry) bool {

@@ -8,6 +8,8 @@ import (
 	"runtime"
 	"sync"
 	"time"
+
+	"github.com/wsfuzz/wsfuzz/corpus"
 )
 
 // Options tune a replay. The zero value replays as described in the
@@ -38,6 +40,9 @@ type Options struct {
 	Dial func(ctx context.Context, network, addr string) (net.Conn, error)
 	// Trace records what happens in Observed.Trace.
 	Trace bool
+	// WireLog records the wire log in Observed.Wire, every octet sent and
+	// received, for writing the run as an Autobahn report.
+	WireLog bool
 }
 
 func (o Options) withDefaults() Options {
@@ -85,6 +90,9 @@ func Run(ctx context.Context, p *Plan, target string, opt Options) (*Observed, e
 		return nil, err
 	}
 	opt = opt.withDefaults()
+	if p.Echo != nil && (p.Echo.Count < 1 || p.Echo.Message == nil) {
+		return nil, fmt.Errorf("case %s: the echo script needs a message function and a count of at least 1", p.Case.ID)
+	}
 	req, key, err := buildRequest(p.Request, t)
 	if err != nil {
 		return nil, &NotReplayableError{ID: p.Case.ID, Kind: SkipBadRequest, Reason: err.Error()}
@@ -97,7 +105,9 @@ func Run(ctx context.Context, p *Plan, target string, opt Options) (*Observed, e
 		tc.SetNoDelay(true)
 	}
 	s := newSession(p, opt, conn, key)
+	s.offer = extensionOffer(string(req))
 	s.run(ctx, req)
+	s.obs.Wire, s.obs.Stats = s.log.entries, s.log.stats
 	return s.obs, nil
 }
 
@@ -281,6 +291,8 @@ func (s *session) run(ctx context.Context, req []byte) {
 	defer limit.Stop()
 
 	s.tracef("TX opening handshake (%d octets)", len(req))
+	s.obs.Request = string(req)
+	s.log.octets(corpus.TxOctets, req, false)
 	s.w.push(writeOp{data: req})
 	s.openTimer = s.after(s.opt.guard(5), timerOpenHandshake, nil)
 	for {

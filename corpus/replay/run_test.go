@@ -351,3 +351,24 @@ func TestRunHandshakeRefused(t *testing.T) {
 		t.Fatalf("open=%v handshake error %q verdict %s/%s", o.Open, o.HandshakeError, v.Behavior, v.BehaviorClose)
 	}
 }
+
+// TestMaskAt checks the word-wise masking against the definition, at every
+// offset and length around the word size.
+func TestMaskAt(t *testing.T) {
+	key := []byte{0x12, 0x34, 0x56, 0x78}
+	for pos := range 5 {
+		for n := range 20 {
+			p := make([]byte, n)
+			for i := range p {
+				p[i] = byte(i * 7)
+			}
+			got := append([]byte(nil), p...)
+			maskAt(got, key, pos)
+			for i := range p {
+				if got[i] != p[i]^key[(pos+i)%4] {
+					t.Fatalf("pos %d len %d: octet %d is %#x, want %#x", pos, n, i, got[i], p[i]^key[(pos+i)%4])
+				}
+			}
+		}
+	}
+}

@@ -8,13 +8,14 @@ import (
 	"net"
 	"slices"
 	"time"
+	"unicode/utf8"
 
 	"github.com/wsfuzz/wsfuzz/corpus"
 )
 
 // The session is a client that acts as Autobahn's fuzzing client does
 // (autobahn.websocket.protocol.WebSocketProtocol with failByDrop off, plus
-// the case base class), reduced to what a case of categories 1-10 uses: it
+// the case base class), reduced to what the server cases use: it
 // runs the case's script and reacts to the server the same way. Where the
 // Python code has a quirk that decides verdicts, the session has it too:
 // after a protocol error it goes on parsing the frame it failed on, a
@@ -78,7 +79,6 @@ type session struct {
 	lastValid bool
 	lastEnds  bool
 	message   []byte
-	frameData []byte
 
 	timers    map[int]*time.Timer
 	nextTimer int
@@ -86,6 +86,21 @@ type session struct {
 	done      chan struct{}
 
 	openTimer, closeTimer, dropTimer int
+
+	// log is the run's wire log (Options.WireLog) and traffic counts;
+	// rfPayload collects the payload of the frame being received for it.
+	log       wireLog
+	rfPayload []byte
+
+	// offer is the request's Sec-WebSocket-Extensions, deflate the
+	// permessage-deflate the server agreed to (nil for none), compressed
+	// whether the message being received is compressed.
+	offer      string
+	deflate    *deflater
+	compressed bool
+
+	// echo follows the script of a self-judging case (Plan.Echo).
+	echo *echoState
 }
 
 // rxHeader is the header of the frame being received.
@@ -111,6 +126,7 @@ func newSession(p *Plan, opt Options, conn net.Conn, key string) *session {
 		timers:  map[int]*time.Timer{},
 		timerCh: make(chan timerFire, 16),
 		done:    make(chan struct{}),
+		log:     newWireLog(opt.WireLog),
 	}
 }
 
@@ -121,16 +137,28 @@ func (s *session) write(c Chunk) {
 	if s.state == stateClosed {
 		return
 	}
+	s.log.octets(corpus.TxOctets, c.Data, c.Sync)
 	if c.Sync || s.queueActive {
 		if !s.queueActive {
 			s.queueActive = true
-			s.turn = append(s.turn, c.Data...)
+			s.joinTurn(c.Data)
 			return
 		}
 		s.queue = append(s.queue, c.Data)
 		return
 	}
-	s.turn = append(s.turn, c.Data...)
+	s.joinTurn(c.Data)
+}
+
+// joinTurn adds octets to the current turn's write. The octets of a write
+// are never changed afterwards, so a turn's first write is taken as it is
+// rather than copied: a 16 MiB frame is not held twice.
+func (s *session) joinTurn(data []byte) {
+	if len(s.turn) == 0 {
+		s.turn = data[:len(data):len(data)]
+		return
+	}
+	s.turn = append(s.turn, data...)
 }
 
 // flushTurn hands the writes of the event just handled to the writer.
@@ -161,19 +189,33 @@ func (s *session) dataReceived(p []byte) {
 		head, rest := s.handshake[:end+4], s.handshake[end+4:]
 		s.handshake = nil
 		s.tracef("RX opening handshake response (%d octets)", len(head))
-		if err := checkResponse(head, s.key); err != nil {
+		s.log.octets(corpus.RxOctets, head, false)
+		s.obs.Response = string(head)
+		agreed, err := checkResponse(head, s.key, s.offer)
+		if err != nil {
 			s.failHandshake(err.Error())
 			return
+		}
+		if agreed != nil {
+			s.tracef("permessage-deflate agreed: %v", agreed)
+			s.deflate = newDeflater(*agreed)
 		}
 		s.cancel(s.openTimer)
 		s.state = stateOpen
 		s.obs.Open = true
 		s.start = time.Now()
-		s.runStep(0)
+		s.obs.Started = s.start
+		if s.p.Echo != nil {
+			s.startEcho()
+		} else {
+			s.runStep(0)
+		}
 		if len(rest) > 0 {
+			s.log.octets(corpus.RxOctets, rest, false)
 			s.consume(rest)
 		}
 	case stateOpen, stateClosing:
+		s.log.octets(corpus.RxOctets, p, false)
 		s.consume(p)
 	}
 }
@@ -186,7 +228,11 @@ func (s *session) failHandshake(reason string) {
 }
 
 func (s *session) consume(p []byte) {
-	s.in = append(s.in, p...)
+	if len(s.in) == 0 {
+		s.in = p // each read is a fresh slice of its own
+	} else {
+		s.in = append(s.in, p...)
+	}
 	for s.processData() && s.state != stateClosed {
 	}
 }
@@ -204,8 +250,14 @@ func (s *session) processData() bool {
 		opcode := int(b0 & 0x0f)
 		masked := b1&0x80 != 0
 		len1 := int(b1 & 0x7f)
-		if rsv != 0 {
+		switch {
+		case rsv == 0:
+		case s.deflate == nil || rsv != 4:
 			s.protocolViolation(fmt.Sprintf("RSV = %d and no extension negotiated", rsv))
+		case opcode > 7:
+			s.protocolViolation("control frame with RSV1 set (compression applies to data messages only)")
+		case opcode == 0:
+			s.protocolViolation("continuation frame with RSV1 set (only the first frame of a compressed message has it)")
 		}
 		if masked {
 			s.protocolViolation("masked server-to-client frame")
@@ -283,9 +335,10 @@ func (s *session) processData() bool {
 	}
 	rest := s.frame.length - s.frameRead
 	n := min(rest, len(s.in))
-	payload := append([]byte(nil), s.in[:n]...)
+	payload := s.in[:n] // frameDataIn copies what it keeps
 	s.in = s.in[n:]
 	if s.frame.mask != nil {
+		payload = append([]byte(nil), payload...)
 		maskAt(payload, s.frame.mask, s.frameRead)
 	}
 	s.frameRead += n
@@ -305,15 +358,23 @@ func (s *session) frameBegin() {
 	if !s.inMessage {
 		s.inMessage = true
 		s.binary = f.opcode == 2
-		s.validate = f.opcode == 1
+		s.compressed = f.rsv&4 != 0 && s.deflate != nil
+		s.validate = f.opcode == 1 && !s.compressed
 		s.utf8.reset()
 		s.lastValid, s.lastEnds = true, true
 		s.message = nil
 	}
-	s.frameData = nil
+	if room := maxMessage - len(s.message); f.length <= room {
+		// The header says how much is coming: room for it at once,
+		// instead of doubling the buffer on the way there.
+		s.message = slices.Grow(s.message, f.length)
+	}
 }
 
 func (s *session) frameDataIn(p []byte) {
+	if s.log.logsData() {
+		s.rfPayload = append(s.rfPayload, p...)
+	}
 	if s.frame.opcode > 7 {
 		s.ctl = append(s.ctl, p...)
 		return
@@ -325,9 +386,9 @@ func (s *session) frameDataIn(p []byte) {
 		}
 	}
 	if !s.obs.Closing.FailedByMe {
-		s.frameData = append(s.frameData, p...)
+		s.message = append(s.message, p...)
 	}
-	if len(s.message)+len(s.frameData) > maxMessage {
+	if len(s.message) > maxMessage {
 		s.tracef("a message longer than %d octets: giving up", maxMessage)
 		s.obs.TimedOut = true
 		s.dropConnection(true)
@@ -341,26 +402,49 @@ const maxMessage = 256 << 20
 func (s *session) frameEnd() {
 	f := s.frame
 	s.tracef("RX frame opcode=%d fin=%t rsv=%d len=%d%s", f.opcode, f.fin, f.rsv, f.length, maskNote(f.mask))
+	s.log.frame(corpus.RxFrame, &corpus.Frame{Opcode: f.opcode, Fin: f.fin, Rsv: f.rsv, Mask: f.mask, Payload: s.rfPayload})
+	s.rfPayload = s.rfPayload[:0]
 	if f.opcode > 7 {
 		s.controlFrame()
 		s.frame = nil
 		return
 	}
-	if !s.obs.Closing.FailedByMe {
-		s.message = append(s.message, s.frameData...)
-	}
-	s.frameData = nil
 	if f.fin {
-		if s.validate && !s.lastEnds {
+		msg := s.message
+		switch {
+		case s.compressed && !s.obs.Closing.FailedByMe && s.echo != nil:
+			msg = s.inflateEcho(msg)
+		case s.compressed && !s.obs.Closing.FailedByMe:
+			msg = s.inflateMessage(msg)
+		case s.validate && !s.lastEnds:
 			s.invalidPayload("UTF-8 text message payload ended within Unicode code point")
 		}
 		if !s.obs.Closing.FailedByMe {
-			s.record(corpus.Event{Kind: "message", Data: s.message, Binary: s.binary}, true)
+			if s.echo != nil {
+				s.echoReceived(msg, s.binary)
+			} else {
+				// An inflated message lives in the inflater's buffer.
+				s.record(corpus.Event{Kind: "message", Data: bytes.Clone(msg), Binary: s.binary}, true)
+			}
 		}
 		s.message = nil
 		s.inMessage = false
 	}
 	s.frame = nil
+}
+
+// inflateMessage inflates a compressed message and checks the UTF-8 of a
+// text message; it fails the connection when either fails.
+func (s *session) inflateMessage(z []byte) []byte {
+	msg, err := s.deflate.inflate(z, maxMessage)
+	if err != nil {
+		s.protocolViolation(err.Error())
+		return nil
+	}
+	if !s.binary && !utf8.Valid(msg) {
+		s.invalidPayload("encountered invalid UTF-8 while processing text message")
+	}
+	return msg
 }
 
 func maskNote(mask []byte) string {
@@ -396,6 +480,7 @@ func (s *session) controlFrame() {
 func (s *session) closeFrame(code int, reason []byte) {
 	cl := &s.obs.Closing
 	s.obs.CloseReceived = true
+	s.obs.ServerCloseCode, s.obs.ServerCloseHasCode = max(code, 0), code != closeCodeNone
 	cl.RemoteCloseCode, cl.RemoteCloseReason = 0, ""
 	if code != closeCodeNone && (code < 1000 || (code <= 2999 && !slices.Contains(closeCodesAllowed, code)) || code >= 5000) {
 		s.protocolViolation(fmt.Sprintf("invalid close code %d", code))
@@ -496,10 +581,30 @@ func (s *session) closing(byMe bool, code int) {
 
 // sendFrame sends a frame of the client's own, masked with a fresh key.
 func (s *session) sendFrame(opcode int, payload []byte, what string) {
-	var key [4]byte
-	binary.LittleEndian.PutUint32(key[:], s.rng.Uint32())
+	key := s.newMask()
 	s.tracef("TX %s (%d octets)", what, len(payload))
-	s.write(Chunk{Data: encodeFrame(opcode, true, 0, key[:], payload)})
+	s.log.frame(corpus.TxFrame, &corpus.Frame{Opcode: opcode, Fin: true, Mask: key, Payload: payload})
+	s.write(Chunk{Data: encodeFrame(opcode, true, 0, key, payload)})
+}
+
+// sendScriptFrame sends a frame of the case's script, masked with a fresh
+// key, in one write or in f.ChopSize pieces.
+func (s *session) sendScriptFrame(f *corpus.Frame) {
+	if s.state == stateClosed {
+		return
+	}
+	f.Mask = s.newMask()
+	s.log.frame(corpus.TxFrame, f)
+	for _, c := range chunk(encodeFrame(f.Opcode, f.Fin, f.Rsv, f.Mask, f.Payload), f) {
+		s.write(c)
+	}
+}
+
+// newMask returns a fresh masking key.
+func (s *session) newMask() []byte {
+	key := make([]byte, 4)
+	binary.LittleEndian.PutUint32(key, s.rng.Uint32())
+	return key
 }
 
 // dropConnection closes TCP from the client's side: after the writes of
@@ -545,12 +650,15 @@ func (s *session) runStep(i int) {
 			s.send(a)
 		case ContinueLater:
 			s.tracef("continue after %gs (tag %q)", a.Seconds, a.Tag)
+			s.log.timer(corpus.ContinueAfter, a.Seconds, a.Tag)
 			s.after(s.opt.pace(a.Seconds), timerContinue, a)
 		case KillAfter:
 			s.tracef("fail connection after %gs", a.Seconds)
+			s.log.timer(corpus.KillAfter, a.Seconds, "")
 			s.after(s.opt.guard(a.Seconds), timerKill, a)
 		case CloseAfter:
 			s.tracef("close connection after %gs", a.Seconds)
+			s.log.timer(corpus.Timeout, a.Seconds, "")
 			s.after(s.opt.guard(a.Seconds), timerClose, a)
 		}
 	}
@@ -564,6 +672,7 @@ func (s *session) send(a *Action) {
 			return
 		}
 		s.tracef("TX %s (script)", a.What)
+		s.logScriptFrame(a)
 		for _, c := range a.Chunks {
 			s.write(c)
 		}
@@ -578,8 +687,16 @@ func (s *session) send(a *Action) {
 		return
 	}
 	s.tracef("TX %s (script)", a.What)
+	s.logScriptFrame(a)
 	for _, c := range a.Chunks {
 		s.write(c)
+	}
+}
+
+// logScriptFrame logs the frame a Send writes, if it writes one.
+func (s *session) logScriptFrame(a *Action) {
+	if a.Frame != nil {
+		s.log.frame(corpus.TxFrame, a.Frame)
 	}
 }
 
@@ -593,6 +710,7 @@ func (s *session) fire(f timerFire) {
 	case timerContinue:
 		a := f.action
 		s.tracef("continue timer fired (tag %q)", a.Tag)
+		s.log.timer(corpus.ContinueFired, 0, a.Tag)
 		if a.Tag != "" {
 			// The tagged steps of 6.4.* go on only while open, and first
 			// record that the wait ran out.
@@ -610,9 +728,11 @@ func (s *session) fire(f timerFire) {
 		s.runStep(a.Next)
 	case timerKill:
 		s.tracef("kill timer fired")
+		s.log.timer(corpus.KillExpired, 0, "")
 		s.failConnection(closeGoingAway, "going away")
 	case timerClose:
 		s.tracef("close timer fired")
+		s.log.timer(corpus.TimeoutFired, 0, "")
 		s.sendCloseFrame(closeCodeNone, noCloseCodeReason, false)
 	case timerOpenHandshake:
 		if s.state == stateConnecting {

@@ -1,4 +1,4 @@
-package fuzz
+package oracle
 
 import (
 	"bytes"
@@ -6,7 +6,7 @@ import (
 	"unicode/utf8"
 )
 
-// firstBadUTF8 is the reference judge of UTF-8 validity with fail-fast
+// FirstBadUTF8 is the reference judge of UTF-8 validity with fail-fast
 // position, built only from unicode/utf8 and independent of server/wire.
 // It returns -1 when b is valid, len(b) when b is valid up to an unfinished
 // last sequence, and otherwise the offset of the first byte after which no
@@ -16,7 +16,7 @@ import (
 // It walks b with utf8.DecodeRune; at the first invalid position i, the bad
 // byte is i+k for the longest k such that b[i:i+k] is a prefix of some
 // valid encoding (see isRunePrefix).
-func firstBadUTF8(b []byte) int {
+func FirstBadUTF8(b []byte) int {
 	i := 0
 	for i < len(b) {
 		if b[i] < utf8.RuneSelf {
