@@ -1,69 +1,9 @@
 package fuzz
 
-// deflateBits writes a raw DEFLATE stream bit by bit (RFC 1951 section
-// 3.1.1), for seeds that need blocks compress/flate never writes.
-type deflateBits struct {
-	buf  []byte
-	nbit int
-}
+import "github.com/wsfuzz/wsfuzz/internal/deflatebits"
 
-// put writes the n low bits of v, least significant first.
-func (b *deflateBits) put(v uint32, n int) {
-	for i := range n {
-		if b.nbit%8 == 0 {
-			b.buf = append(b.buf, 0)
-		}
-		b.buf[len(b.buf)-1] |= byte(v>>i&1) << (b.nbit % 8)
-		b.nbit++
-	}
-}
-
-// code writes a Huffman code of n bits, most significant first.
-func (b *deflateBits) code(v uint32, n int) {
-	for i := n - 1; i >= 0; i-- {
-		b.put(v>>i&1, 1)
-	}
-}
-
-// dynamicHeader starts a non-final dynamic block whose literal/length code
-// has the given lengths (257 symbols, 0 for unused) and whose distance code
-// is empty. It sends every code length with the code length code that gives
-// each of 0 to 15 four bits, so the lengths appear as plain 4-bit numbers,
-// and returns the canonical code of each symbol.
-func (b *deflateBits) dynamicHeader(lengths [257]int) (codes [257]uint32) {
-	b.put(0, 1)  // not final
-	b.put(2, 2)  // dynamic
-	b.put(0, 5)  // 257 literal/length codes
-	b.put(0, 5)  // 1 distance code
-	b.put(15, 4) // 19 code length code lengths, in the order of section 3.2.7:
-	for _, sym := range []int{16, 17, 18, 0, 8, 7, 9, 6, 10, 5, 11, 4, 12, 3, 13, 2, 14, 1, 15} {
-		if sym < 16 {
-			b.put(4, 3)
-		} else {
-			b.put(0, 3)
-		}
-	}
-	for _, n := range lengths {
-		b.code(uint32(n), 4)
-	}
-	b.code(0, 4) // the distance code's one length: 0, no distance codes
-	// Canonical codes (section 3.2.2).
-	var count, next [16]uint32
-	for _, n := range lengths {
-		count[n]++
-	}
-	count[0] = 0
-	for n := 1; n < 16; n++ {
-		next[n] = (next[n-1] + count[n-1]) << 1
-	}
-	for sym, n := range lengths {
-		if n > 0 {
-			codes[sym] = next[n]
-			next[n]++
-		}
-	}
-	return codes
-}
+// The messages below are built bit by bit (package deflatebits) because no
+// compressor writes them.
 
 // longCodeLengths is a complete literal/length code whose end-of-block
 // code is the longest one, maxLen bits, all ones: 'a' has the 1-bit code
@@ -83,15 +23,15 @@ func longCodeLengths(maxLen int) [257]int {
 // 15 bits: "abcn" and the end of block, then the header bits of an empty
 // stored block. It inflates to "abcn" ('n' has 14 bits).
 func longCodesMessage() []byte {
-	var b deflateBits
+	var w deflatebits.Writer
 	lengths := longCodeLengths(15)
-	codes := b.dynamicHeader(lengths)
-	for _, c := range "abc" + string(rune('a'+13)) {
-		b.code(codes[c], lengths[c])
+	codes := w.DynamicHeader(lengths)
+	for _, c := range "abcn" {
+		w.Code(codes[c], lengths[c])
 	}
-	b.code(codes[256], 15)
-	b.put(0, 3) // an empty stored block follows; the tail completes it
-	return b.buf
+	w.Code(codes[256], 15)
+	w.BlockHeader(false, deflatebits.Stored) // the tail completes it
+	return w.Bytes()
 }
 
 // endOfBlockInTailMessage is a message that is only the header of a
@@ -101,9 +41,9 @@ func longCodesMessage() []byte {
 // strict receiver must refuse it (the message does not end after a whole
 // block); compress/flate, asked for more data, cannot tell.
 func endOfBlockInTailMessage(maxLen int) []byte {
-	var b deflateBits
-	b.dynamicHeader(longCodeLengths(maxLen))
-	return b.buf
+	var w deflatebits.Writer
+	w.DynamicHeader(longCodeLengths(maxLen))
+	return w.Bytes()
 }
 
 // degenerateCodeMessage is a dynamic block whose literal/length code has
@@ -112,10 +52,23 @@ func endOfBlockInTailMessage(maxLen int) []byte {
 // the bit 1, which no code starts, and eight octets more so that a decoder
 // meets it with plenty of input left. The message is invalid.
 func degenerateCodeMessage() []byte {
-	var b deflateBits
+	var w deflatebits.Writer
 	var lengths [257]int
 	lengths[256] = 1
-	b.dynamicHeader(lengths)
-	b.put(1, 1)
-	return append(b.buf, make([]byte, 8)...)
+	w.DynamicHeader(lengths)
+	w.Bits(1, 1)
+	return append(w.Bytes(), make([]byte, 8)...)
+}
+
+// copyMessage is a message in one fixed-code block: the literals, then a
+// copy of 3 octets from distance octets back, then the end of block and
+// the header bits of an empty stored block.
+func copyMessage(literals string, distance int) []byte {
+	var w deflatebits.Writer
+	w.BlockHeader(false, deflatebits.Fixed)
+	w.FixedLiterals(literals)
+	w.FixedCopy3(distance)
+	w.FixedSymbol(256)
+	w.BlockHeader(false, deflatebits.Stored)
+	return w.Bytes()
 }

@@ -52,7 +52,7 @@ var referenceHandler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Requ
 		return
 	}
 	sess := server.NewSession(server.SessionConfig{Compression: res.Codec})
-	buf := make([]byte, 32<<10)
+	buf := make([]byte, 4<<10) // as gorilla's default read buffer
 	for !sess.Done() {
 		n, err := rw.Reader.Read(buf)
 		if n > 0 {

@@ -265,6 +265,9 @@ const rfcRequest = "GET /chat HTTP/1.1\r\nHost: server.example.com\r\nUpgrade: w
 func handshakeSeeds() []seed {
 	edit := func(old, new string) []byte { return []byte(strings.Replace(rfcRequest, old, new, 1)) }
 	one := func(name string, b []byte) seed { return seed{name, []any{b}} }
+	offer := func(name, extensions string) seed {
+		return one(name, edit("Sec-WebSocket-Version: 13\r\n", "Sec-WebSocket-Version: 13\r\nSec-WebSocket-Extensions: "+extensions+"\r\n"))
+	}
 	return []seed{
 		one("rfc", []byte(rfcRequest)),
 		one("rfc-with-frame-after", append([]byte(rfcRequest), hexBytes("81 85 37 fa 21 3d 7f 9f 4d 51 58")...)),
@@ -289,6 +292,26 @@ func handshakeSeeds() []seed {
 		one("deflate-bad-window", edit("Sec-WebSocket-Version: 13\r\n", "Sec-WebSocket-Version: 13\r\nSec-WebSocket-Extensions: permessage-deflate; client_max_window_bits=7\r\n")),
 		one("deflate-two-headers", edit("Sec-WebSocket-Version: 13\r\n", "Sec-WebSocket-Version: 13\r\nSec-WebSocket-Extensions: foo\r\nSec-WebSocket-Extensions: permessage-deflate; server_no_context_takeover\r\n")),
 		one("deflate-quoted", edit("Sec-WebSocket-Version: 13\r\n", "Sec-WebSocket-Version: 13\r\nSec-WebSocket-Extensions: permessage-deflate; server_max_window_bits=\"12\"\r\n")),
+		// Offers a server must decline, each followed by one it may
+		// accept, and valid offers with values: the first acceptable one is
+		// answered (RFC 7692 section 7.1).
+		offer("deflate-client-window-value", "permessage-deflate; client_max_window_bits=10; server_max_window_bits=12"),
+		offer("deflate-repeated-parameter", "permessage-deflate; client_max_window_bits; client_max_window_bits, permessage-deflate; client_no_context_takeover"),
+		offer("deflate-flag-with-value", "permessage-deflate; server_no_context_takeover=1, permessage-deflate; server_no_context_takeover"),
+		offer("deflate-window-without-value", "permessage-deflate; server_max_window_bits, permessage-deflate; server_max_window_bits=9"),
+		offer("deflate-window-leading-zero", "permessage-deflate; server_max_window_bits=09, permessage-deflate"),
+		offer("deflate-window-16", "permessage-deflate; client_max_window_bits=16, permessage-deflate; client_max_window_bits=15"),
+		offer("deflate-unknown-parameter", "permessage-deflate; mystery, permessage-deflate"),
+		offer("deflate-missing-semicolon", "permessage-deflate server_no_context_takeover, permessage-deflate"),
+		offer("deflate-empty-parameter", "permessage-deflate;, permessage-deflate; client_no_context_takeover"),
+		offer("deflate-no-name", "=x, ;a, permessage-deflate"),
+		offer("deflate-empty-value", "permessage-deflate; client_max_window_bits=, permessage-deflate"),
+		offer("deflate-quoted-escapes", `permessage-deflate; client_max_window_bits="1\1"`),
+		offer("deflate-quoted-not-token", `permessage-deflate; client_max_window_bits="1 1", permessage-deflate`),
+		offer("deflate-quoted-comma", `x-other; a="b,\"c", permessage-deflate; server_max_window_bits=10`),
+		offer("deflate-unterminated-quote", `permessage-deflate; a="b, permessage-deflate`),
+		offer("deflate-quoted-pair-at-the-end", `permessage-deflate, permessage-deflate; a="b\`),
+		offer("deflate-other-extensions-only", "x-webkit-deflate-frame, foo; bar=1"),
 		one("incomplete", []byte(rfcRequest[:60])),
 		one("bad-request-line", []byte("GET\r\n\r\n")),
 		one("absolute-uri", edit("GET /chat", "GET http://server.example.com/chat")),
@@ -323,6 +346,9 @@ func handshakeSeeds() []seed {
 		one("content-length-plus", edit("Sec-WebSocket-Version: 13\r\n", "Sec-WebSocket-Version: 13\r\nContent-Length: +0\r\n")),
 	}
 }
+
+// windowText is 640 octets of text for messages that refer back into it.
+var windowText = strings.Repeat("0123456789abcdef", 40)
 
 // compressMessage compresses msg as RFC 7692 section 7.2.1 says: a sync
 // flush, without its 00 00 ff ff tail.
@@ -387,6 +413,7 @@ func sessionSeeds() []seed {
 		return frag(true, 0, oracle.OpClose, string(binary.BigEndian.AppendUint16(nil, code))+reason)
 	}
 	hello := compressMessage([]byte("Hello"))
+	abab := compressMessage(bytes.Repeat([]byte("ab"), 100))
 	one := func(name string, stream, chops []byte, ext string) seed { return seed{name, []any{stream, chops, ext}} }
 	long := strings.Repeat("0123456789", 6554)
 	return []seed{
@@ -424,11 +451,26 @@ func sessionSeeds() []seed {
 		one("deflate-rfc-hello", frag(true, 4, oracle.OpText, string(hello)), nil, "permessage-deflate"),
 		one("deflate-two-messages", cat(frag(true, 4, oracle.OpText, string(hello)), frag(true, 4, oracle.OpText, string(hello)), frag(true, 0, oracle.OpText, "plain")), sz(5), "permessage-deflate; client_max_window_bits"),
 		one("deflate-fragmented", cat(frag(false, 4, oracle.OpBinary, string(hello[:3])), frag(true, 0, oracle.OpContinuation, string(hello[3:]))), nil, "permessage-deflate; server_no_context_takeover; client_no_context_takeover"),
+		// Two echoes compressed with server context takeover (long enough
+		// to be worth compressing), read in two pieces: the compression
+		// state is released between them and resumed.
+		one("deflate-takeover-resumed-after-release", cat(frag(true, 4, oracle.OpText, string(abab)), frag(true, 4, oracle.OpText, string(abab))), sz(len(frag(true, 4, oracle.OpText, string(abab)))), "permessage-deflate"),
+		one("deflate-empty-message", frag(true, 4, oracle.OpText, "\x00"), nil, "permessage-deflate"),
+		one("deflate-text-ends-inside-a-character", frag(true, 4, oracle.OpText, string(compressMessage([]byte("a\xc3")))), nil, "permessage-deflate"),
+		one("deflate-rsv1-on-ping", frag(true, 4, oracle.OpPing, "x"), nil, "permessage-deflate"),
 		one("deflate-rsv1-on-continuation", cat(frag(false, 4, oracle.OpBinary, string(hello[:3])), frag(true, 4, oracle.OpContinuation, string(hello[3:]))), nil, "permessage-deflate"),
 		one("deflate-corrupt", frag(true, 4, oracle.OpBinary, "\x07"), nil, "permessage-deflate"),
 		one("deflate-bomb", frag(true, 4, oracle.OpBinary, string(compressMessage(make([]byte, 2*sessionMaxMessage)))), nil, "permessage-deflate"),
 		one("deflate-invalid-utf8", frag(true, 4, oracle.OpText, string(compressMessage([]byte("\xed\xa0\x80")))), nil, "permessage-deflate"),
 		one("deflate-window-9", frag(true, 4, oracle.OpText, string(hello)), nil, "permessage-deflate; server_max_window_bits=9; client_max_window_bits=9"),
+		// The client's window: a reference 512 octets back is within 9
+		// bits, 513 is not.
+		one("deflate-client-window-9-distance-512", frag(true, 4, oracle.OpText, string(copyMessage(windowText, 512))), nil, "permessage-deflate; client_max_window_bits=9"),
+		one("deflate-client-window-9-distance-513", frag(true, 4, oracle.OpText, string(copyMessage(windowText, 513))), nil, "permessage-deflate; client_max_window_bits=9"),
+		// Context takeover: the second message refers into the first,
+		// which only a connection with takeover allows.
+		one("deflate-takeover", cat(frag(true, 4, oracle.OpText, string(hello)), frag(true, 4, oracle.OpText, string(hexBytes("f2 00 11 00 00")))), nil, "permessage-deflate"),
+		one("deflate-no-takeover-refers-back", cat(frag(true, 4, oracle.OpText, string(hello)), frag(true, 4, oracle.OpText, string(hexBytes("f2 00 11 00 00")))), nil, "permessage-deflate; client_no_context_takeover"),
 		one("deflate-declined-offer", frag(true, 4, oracle.OpText, string(hello)), nil, "permessage-deflate; bogus"),
 	}
 }

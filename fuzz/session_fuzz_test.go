@@ -3,6 +3,7 @@ package fuzz
 import (
 	"bytes"
 	"encoding/binary"
+	"errors"
 	"github.com/wsfuzz/wsfuzz/oracle"
 	"sync"
 	"testing"
@@ -66,17 +67,19 @@ var plainSetup = sessionSetup{
 
 // negotiateSession negotiates extensions as the server's handshake does
 // (server.Deflate) and returns the setup of such a connection. The model
-// learns the agreed parameters from deflate.Negotiate; it inflates the
-// client's compressed messages with a Decompressor of those parameters
-// (FuzzInflate holds that one to compress/flate), and the server's
-// compressed frames with compress/flate alone.
+// shares nothing with server/deflate: it reads the server's answer with
+// the oracle's own reading of RFC 7692 (oracle.JudgePMDResponse, which
+// fails the input when the answer accepts no offer), inflates the
+// client's compressed messages with oracle.Inflater (compress/flate, and
+// the oracle's own walk of the window and end-of-message rules) and the
+// server's compressed frames with compress/flate alone.
 func negotiateSession(extensions string) sessionSetup {
 	if extensions == "" {
 		return plainSetup
 	}
 	offers := []string{extensions}
-	p, ok := lastNegotiation.get(extensions)
-	if !ok {
+	n := lastNegotiation.get(extensions)
+	if !n.accepted {
 		return plainSetup
 	}
 	return sessionSetup{
@@ -85,41 +88,54 @@ func negotiateSession(extensions string) sessionSetup {
 			return server.NewSession(server.SessionConfig{MaxMessageSize: sessionMaxMessage, Compression: codec})
 		},
 		model: func() (oracle.ModelConfig, func([]byte) ([]byte, bool)) {
-			d := deflate.NewDecompressor(p)
-			inflate := func(compressed []byte) ([]byte, bool, bool) {
-				msg, err := d.Inflate(nil, compressed, sessionMaxMessage)
-				return msg, err == nil, err == deflate.ErrTooLarge
+			agreed := n.agreed
+			if agreed.ClientMaxWindowBits == 8 {
+				// The reference holds a client that promised 8 window bits
+				// to 9, as zlib's 8 is 9 (see oracle.Inflater).
+				agreed.ClientMaxWindowBits = 9
 			}
-			out := &referenceInflater{takeover: !p.ServerNoContextTakeover}
+			in := oracle.NewInflater(agreed, sessionMaxMessage)
+			inflate := func(compressed []byte) ([]byte, bool, bool) {
+				msg, err := in.Inflate(compressed)
+				return msg, err == nil, errors.Is(err, oracle.ErrTooBig)
+			}
+			out := &referenceInflater{takeover: !agreed.ServerNoContextTakeover}
 			return oracle.ModelConfig{MaxMessage: sessionMaxMessage, Inflate: inflate}, out.inflate
 		},
 	}
 }
 
-// lastNegotiation remembers the model's negotiation of the last offer:
-// the fuzzing engine often mutates the stream and keeps the offer, and
-// parsing it costs as much as a short session.
+// lastNegotiation remembers the model's reading of the last offer's
+// answer: the fuzzing engine often mutates the stream and keeps the
+// offer, and negotiating costs as much as a short session.
 var lastNegotiation negotiationCache
 
-type negotiationCache struct {
-	mu   sync.Mutex
-	last struct {
-		offer  string
-		params deflate.Params
-		ok     bool
-	}
+// negotiation is the oracle's reading of the server's answer to an offer.
+type negotiation struct {
+	accepted bool
+	agreed   oracle.PMDAgreement
 }
 
-// get returns deflate.Negotiate's parameters for one offer header value
-// (never ""): the last answer again when the offer is the same.
-func (c *negotiationCache) get(offer string) (deflate.Params, bool) {
+type negotiationCache struct {
+	mu    sync.Mutex
+	offer string
+	last  negotiation
+}
+
+// get returns the oracle's reading of the server's answer to one offer
+// header value (never ""): the last reading again when the offer is the
+// same. An answer the oracle does not accept counts as no agreement; the
+// session then fails the model's compressed frames, and FuzzHandshake
+// holds the answer itself to oracle.DefaultPMDAnswer.
+func (c *negotiationCache) get(offer string) negotiation {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if c.last.offer != offer {
-		c.last.params, _, c.last.ok = deflate.Negotiate([]string{offer}, sessionPrefs)
-		c.last.offer = offer
+	if c.offer != offer || c.offer == "" {
+		resp, _ := server.Deflate(sessionPrefs)([]string{offer})
+		agreed, i, err := oracle.JudgePMDResponse(oracle.ParsePMDOffers(offer), resp)
+		c.offer, c.last = offer, negotiation{accepted: err == nil && i >= 0, agreed: agreed}
 	}
-	return c.last.params, c.last.ok
+	return c.last
 }
 
 // checkSession is FuzzSession's property, over the session under test:

@@ -121,6 +121,10 @@ type latitude struct {
 	// nonMinimal accepts lengths not in their minimal form: NON-STRICT,
 	// since the strict reading fails them.
 	nonMinimal bool
+	// zlibWindow reads a client's promise of an 8-bit window as 9 bits,
+	// as servers built on zlib do (zlib cannot make an 8-bit window and
+	// silently uses 9): a back-reference up to 512 octets then passes.
+	zlibWindow bool
 }
 
 // nonStrict reports whether passing only with lat is NON-STRICT.
@@ -140,6 +144,9 @@ func (lat latitude) String() string {
 	if lat.nonMinimal {
 		parts = append(parts, "a length not in its minimal form accepted (NON-STRICT)")
 	}
+	if lat.zlibWindow {
+		parts = append(parts, "a client's 8-bit window read as zlib's 9 bits")
+	}
 	if len(parts) == 0 {
 		return "none"
 	}
@@ -151,12 +158,12 @@ func (lat latitude) String() string {
 // before more.
 var latitudes = func() []latitude {
 	var all []latitude
-	for bits := range 16 {
-		all = append(all, latitude{noLimit: bits&1 != 0, earlyHeader: bits&2 != 0, lateUTF8: bits&4 != 0, nonMinimal: bits&8 != 0})
+	for bits := range 32 {
+		all = append(all, latitude{noLimit: bits&1 != 0, earlyHeader: bits&2 != 0, lateUTF8: bits&4 != 0, nonMinimal: bits&8 != 0, zlibWindow: bits&16 != 0})
 	}
 	rank := func(l latitude) int {
 		n := 0
-		for _, f := range []bool{l.noLimit, l.earlyHeader, l.lateUTF8, l.nonMinimal} {
+		for _, f := range []bool{l.noLimit, l.earlyHeader, l.lateUTF8, l.nonMinimal, l.zlibWindow} {
 			if f {
 				n++
 			}
@@ -193,7 +200,7 @@ func predict(stream []byte, agreed negotiated, maxMessage int, lat latitude) pre
 			c.MaxMessage, limit = math.MaxInt, noLimitInflate
 		}
 		if agreed.deflate {
-			last = agreed.clientInflater(limit)
+			last = agreed.clientInflater(limit, lat.zlibWindow)
 			c.Inflate = last.modelInflate
 		}
 		return c
@@ -372,7 +379,9 @@ func observe(r serverReading, o *target.Outcome, pieces [][]byte, cc clientClosi
 		obs.CloseCodeSent = clientCode > 0
 		cl.WasClean = r.closed
 	case r.closed:
-		cl.WasClean = o.Replied
+		// The closing handshake is complete when both sides sent a close
+		// frame: the client's answer, or one its stream already held.
+		cl.WasClean = o.Replied || clientClosed
 		cl.LocalCloseCode, obs.CloseCodeSent = o.ReplyCode, o.ReplyCode > 0
 	case o.Ending == target.EndServerClosed:
 		// The server dropped TCP without a close frame.

@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/wsfuzz/wsfuzz/internal/deflatebits"
 	"github.com/wsfuzz/wsfuzz/target"
 )
 
@@ -151,5 +152,44 @@ func TestJudgeLatitude(t *testing.T) {
 				t.Errorf("a NON-STRICT verdict that does not say why: %s", v)
 			}
 		})
+	}
+}
+
+// TestJudgeZlibWindow: a client that promised an 8-bit window and refers
+// 300 octets back. Servers built on zlib accept it (zlib's smallest window
+// is 9 bits), strict ones refuse it with 1007: both pass.
+func TestJudgeZlibWindow(t *testing.T) {
+	var w deflatebits.Writer
+	w.BlockHeader(true, deflatebits.Fixed)
+	var plain []byte
+	for i := range 300 {
+		plain = append(plain, byte('a'+i%26))
+	}
+	w.FixedLiterals(string(plain))
+	w.FixedCopy3(300)
+	w.FixedSymbol(256)
+	w.Align()
+	plain = append(plain, plain[:3]...)
+	stream := cat(cframe(0xc2, w.Bytes()), cframe(0x88, code(1000, "")))
+	offer := "permessage-deflate; client_max_window_bits=8"
+	for _, tt := range []struct {
+		name   string
+		output []byte
+	}{
+		{"echoed, as zlib reads it", cat([]byte{0x82, 126, byte(len(plain) >> 8), byte(len(plain))}, plain, sframe(0x88, code(1000, "")))},
+		{"refused with 1007", sframe(0x88, code(1007, ""))},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			o := &target.Outcome{Status: 101, Extensions: offer, Output: tt.output, After: []int{len(tt.output)}, Sent: 1, Ending: target.EndServerClosed, ClosedAfter: 0}
+			if v := Judge(target.Input{Offer: offer, Pieces: [][]byte{stream}}, o, Options{}); !v.Pass(true) {
+				t.Errorf("%s", v)
+			}
+		})
+	}
+	// A server that echoes something else still fails.
+	bad := cat(sframe(0x82, []byte("nope")), sframe(0x88, code(1000, "")))
+	o := &target.Outcome{Status: 101, Extensions: offer, Output: bad, After: []int{len(bad)}, Sent: 1, Ending: target.EndServerClosed, ClosedAfter: 0}
+	if v := Judge(target.Input{Offer: offer, Pieces: [][]byte{stream}}, o, Options{}); v.Pass(false) {
+		t.Errorf("a wrong echo passed: %s", v)
 	}
 }

@@ -28,8 +28,14 @@ func readAgreement(offer, answer string) (negotiated, error) {
 
 // clientInflater inflates the client's compressed messages, as the server
 // must read them.
-func (n negotiated) clientInflater(limit int) *countingInflater {
-	return &countingInflater{in: NewInflater(n.PMDAgreement, limit), limit: limit}
+// With zlibWindow, a promised 8-bit window is read as 9 bits, as zlib
+// does (see Inflater).
+func (n negotiated) clientInflater(limit int, zlibWindow bool) *countingInflater {
+	agreed := n.PMDAgreement
+	if zlibWindow && agreed.ClientMaxWindowBits == 8 {
+		agreed.ClientMaxWindowBits = 9
+	}
+	return &countingInflater{in: NewInflater(agreed, limit), limit: limit}
 }
 
 // serverInflater inflates the server's compressed messages, as the client

@@ -7,6 +7,8 @@ import (
 	"errors"
 	"strings"
 	"testing"
+
+	"github.com/wsfuzz/wsfuzz/internal/deflatebits"
 )
 
 func unhex(s string) []byte {
@@ -48,32 +50,37 @@ func TestInflateRFC7692Examples(t *testing.T) {
 }
 
 func TestInflateInvalid(t *testing.T) {
-	distance30 := newFixedBlock()
-	distance30.literals("abc")
-	distance30.symbol(257)
-	distance30.code(30, 5)
-	length286 := newFixedBlock()
-	length286.literals("abc")
-	length286.symbol(286)
-	repeatFirst := &fixedBlock{}
-	repeatFirst.put(0, 1) // not final
-	repeatFirst.put(2, 2) // dynamic code
-	repeatFirst.put(0, 5) // 257 literal/length codes
-	repeatFirst.put(0, 5) // 1 distance code
-	repeatFirst.put(0, 4) // 4 code length code lengths, for 16, 17, 18 and 0:
+	distance30 := fixedBlock()
+	distance30.FixedLiterals("abc")
+	distance30.FixedSymbol(257)
+	distance30.Code(30, 5)
+	length286 := fixedBlock()
+	length286.FixedLiterals("abc")
+	length286.FixedSymbol(286)
+	var repeatFirst deflatebits.Writer
+	repeatFirst.BlockHeader(false, deflatebits.Dynamic)
+	repeatFirst.Bits(0, 5) // 257 literal/length codes
+	repeatFirst.Bits(0, 5) // 1 distance code
+	repeatFirst.Bits(0, 4) // 4 code length code lengths, for 16, 17, 18 and 0:
 	for _, n := range []uint32{1, 0, 0, 1} {
-		repeatFirst.put(n, 3)
+		repeatFirst.Bits(n, 3)
 	}
-	repeatFirst.put(1, 1) // the code of 16
-	overfull := &fixedBlock{}
-	overfull.put(0, 1)
-	overfull.put(2, 2)
-	overfull.put(0, 5)
-	overfull.put(0, 5)
-	overfull.put(0, 4)
+	repeatFirst.Bits(1, 1) // the code of 16
+	var overfull deflatebits.Writer
+	overfull.BlockHeader(false, deflatebits.Dynamic)
+	overfull.Bits(0, 14)
 	for _, n := range []uint32{1, 1, 1, 0} {
-		overfull.put(n, 3)
+		overfull.Bits(n, 3)
 	}
+	// A dynamic block header whose code makes the tail's 16 zero bits 'a's
+	// and its first 15 one bits the end of block: one bit is left.
+	var oneBitLeft deflatebits.Writer
+	var lengths [257]int
+	for n := 1; n < 15; n++ {
+		lengths['a'+n-1] = n
+	}
+	lengths[255], lengths[256] = 15, 15
+	oneBitLeft.DynamicHeader(lengths)
 	tests := []struct {
 		name    string
 		message []byte
@@ -85,14 +92,9 @@ func TestInflateInvalid(t *testing.T) {
 		{"stored block cut short", unhex("00 0a 00 f5 ff 48 65"), "ends inside a stored block"},
 		{"reference before the start", unhex("f2 00 11 00 00"), "before the start"},
 		{"the sender's sync tail kept", unhex("f2 48 cd c9 c9 07 00 00 00 ff ff"), "ends inside a stored block's length"},
-		// A dynamic block header whose code makes the tail's 16 zero bits
-		// 'a's and its first 15 one bits the end of block: one bit is left.
-		{"one bit left after the last block", unhex("04e00190244992244902" + strings.Repeat("00", 48) +
-			"128b9a4756cf1e" + strings.Repeat("00", 71) + "c03f00"), "ends inside a block header"},
-		{"distance symbol 30", distance30.buf, "distance symbol 30"},
-		{"length symbol 286", length286.buf, "length symbol 286"},
-		{"code length 16 with nothing to repeat", repeatFirst.buf, "before the first"},
-		{"over-subscribed code length code", overfull.buf, "over- or under-subscribed"},
+		{"one bit left after the last block", oneBitLeft.Bytes(), "ends inside a block header"},
+		{"code length 16 with nothing to repeat", repeatFirst.Bytes(), "before the first"},
+		{"over-subscribed code length code", overfull.Bytes(), "over- or under-subscribed"},
 	}
 	for _, tt := range tests {
 		got, err := NewInflater(takeover15, 1<<10).Inflate(tt.message)
@@ -190,74 +192,19 @@ func TestInflateLimit(t *testing.T) {
 	}
 }
 
-// fixedBlock writes a final or non-final block of the fixed code (RFC 1951
-// section 3.2.6) from literals and copies, so that tests choose the
-// distances.
-type fixedBlock struct {
-	buf  []byte
-	nbit int
+// fixedBlock starts a non-final block of the fixed code.
+func fixedBlock() *deflatebits.Writer {
+	var w deflatebits.Writer
+	w.BlockHeader(false, deflatebits.Fixed)
+	return &w
 }
 
-func (b *fixedBlock) put(v uint32, n int) { // least significant bit first
-	for i := range n {
-		if b.nbit%8 == 0 {
-			b.buf = append(b.buf, 0)
-		}
-		b.buf[len(b.buf)-1] |= byte(v>>i&1) << (b.nbit % 8)
-		b.nbit++
-	}
-}
-
-func (b *fixedBlock) code(v uint32, n int) { // a Huffman code, most significant bit first
-	for i := n - 1; i >= 0; i-- {
-		b.put(v>>i&1, 1)
-	}
-}
-
-func (b *fixedBlock) symbol(s int) {
-	switch {
-	case s < 144:
-		b.code(uint32(0x30+s), 8)
-	case s < 256:
-		b.code(uint32(0x190+s-144), 9)
-	case s < 280:
-		b.code(uint32(s-256), 7)
-	default:
-		b.code(uint32(0xC0+s-280), 8)
-	}
-}
-
-func (b *fixedBlock) literals(s string) {
-	for i := range len(s) {
-		b.symbol(int(s[i]))
-	}
-}
-
-// copy3 writes a copy of 3 octets from distance d (1..32768).
-func (b *fixedBlock) copy3(d int) {
-	b.symbol(257)
-	for sym := 29; sym >= 0; sym-- {
-		if d >= distBase[sym] {
-			b.code(uint32(sym), 5)
-			b.put(uint32(d-distBase[sym]), distExtra[sym])
-			return
-		}
-	}
-}
-
-// message ends the block and returns it as a message: a non-final block
-// followed by the header bits of an empty stored block.
-func (b *fixedBlock) message() []byte {
-	b.symbol(256)
-	b.put(0, 3)
-	return b.buf
-}
-
-func newFixedBlock() *fixedBlock {
-	b := &fixedBlock{}
-	b.put(0, 1) // not final
-	b.put(1, 2) // fixed code
-	return b
+// endMessage ends the block and returns it as a message: the end of block
+// and the header bits of an empty stored block, which the tail completes.
+func endMessage(w *deflatebits.Writer) []byte {
+	w.FixedSymbol(256)
+	w.BlockHeader(false, deflatebits.Stored)
+	return w.Bytes()
 }
 
 // TestInflateWindow checks references at the edges of the agreed window,
@@ -267,10 +214,10 @@ func TestInflateWindow(t *testing.T) {
 	for bits := MinWindowBits; bits <= 10; bits++ {
 		window := 1 << bits
 		for _, d := range []int{window, window + 1} {
-			b := newFixedBlock()
-			b.literals(text[:min(window+8, len(text))])
-			b.copy3(d)
-			msg := b.message()
+			b := fixedBlock()
+			b.FixedLiterals(text[:min(window+8, len(text))])
+			b.FixedCopy3(d)
+			msg := endMessage(b)
 			ok := d <= window && d <= len(text)
 			got, err := NewInflater(PMDAgreement{ClientMaxWindowBits: bits}, 1<<16).Inflate(msg)
 			var we *WindowError
@@ -291,9 +238,9 @@ func TestInflateWindow(t *testing.T) {
 		if _, err := in.Inflate(compress(t, flate.HuffmanOnly, true, []byte(text[:300]))[0]); err != nil {
 			t.Fatal(err)
 		}
-		b := newFixedBlock()
-		b.copy3(d)
-		_, err := in.Inflate(b.message())
+		b := fixedBlock()
+		b.FixedCopy3(d)
+		_, err := in.Inflate(endMessage(b))
 		var we *WindowError
 		if (err == nil) != (d == 256) || err != nil && !errors.As(err, &we) {
 			t.Errorf("distance %d into the previous message: %v", d, err)
@@ -321,15 +268,15 @@ func TestInflateStateUnchangedOnError(t *testing.T) {
 // that streams a message's octets and never checks its end), each message
 // breaking a rule of RFC 7692.
 func TestCanFailInflate(t *testing.T) {
-	beyond := newFixedBlock()
-	beyond.literals(strings.Repeat("0123456789abcdef", 20))
-	beyond.copy3(300)
+	beyond := fixedBlock()
+	beyond.FixedLiterals(strings.Repeat("0123456789abcdef", 20))
+	beyond.FixedCopy3(300)
 	cases := []struct {
 		name    string
 		agreed  PMDAgreement
 		message []byte
 	}{
-		{"a reference beyond a 256-octet window (a lax server inflates with 32 KiB)", PMDAgreement{ClientMaxWindowBits: 8}, beyond.message()},
+		{"a reference beyond a 256-octet window (a lax server inflates with 32 KiB)", PMDAgreement{ClientMaxWindowBits: 8}, endMessage(beyond)},
 		{"a message that stops inside a block (a lax server waits for the next message)", takeover15, unhex("f2 48 cd c9 c9 07")},
 		{"a message that kept its sync tail (the receiver appends one more)", takeover15, unhex("f2 48 cd c9 c9 07 00 00 00 ff ff")},
 	}

@@ -123,10 +123,10 @@ func (c *conn) serve() {
 		longReads   bool    // the previous read filled more than half a buffer
 		stall       stallWatch
 	)
-	// releaseRead gives the read buffer back. It is kept from one read
-	// to the next while reads follow at once, and given back before the
-	// connection writes or waits for the client: an idle connection holds
-	// no read buffer.
+	// releaseRead gives the read buffer back, as soon as the session has
+	// what was read: a connection holds one only during a read and its
+	// Feed, never while it writes or waits for the client, so an idle or
+	// blocked connection holds none.
 	releaseRead := func() {
 		switch {
 		case readBuf == nil:
@@ -165,11 +165,7 @@ func (c *conn) serve() {
 			if sess.Expecting() > heavyFrame || sess.Holding() > heavyMessage {
 				heavy.take() // reading a long message: heavy work
 			}
-			wantLong := longReads || sess.Expecting() > int64(cfg.ReadBufferSize)
-			if readBuf != nil && !long && wantLong {
-				releaseRead()
-			}
-			if readBuf == nil && wantLong {
+			if readBuf == nil && (longReads || sess.Expecting() > int64(cfg.ReadBufferSize)) {
 				if readBuf = c.srv.longReads.get(); readBuf != nil {
 					long = true
 				}
@@ -186,10 +182,10 @@ func (c *conn) serve() {
 			full := n == len(b)
 			longReads = n > cfg.ReadBufferSize/2
 			out, _, _ := sess.Feed(b[:n])
-			heavy.give() // never held while writing or waiting
-			if !full {
-				releaseRead() // the pump waits next: nothing to keep it for
-			}
+			// Neither is held while writing (which may wait for the
+			// client) or waiting: the next read borrows again.
+			heavy.give()
+			releaseRead()
 			if stall.observe(sess, now, cfg.stallBytes()) {
 				lastSet = time.Time{} // a message began: its period ends the wait
 			}
@@ -203,9 +199,16 @@ func (c *conn) serve() {
 		beforeWait: func() bool {
 			heavy.give()
 			releaseRead()
-			moveReadDeadline()
-			if sess.Expecting() > 0 && c.holding() {
-				return true // the rest of the frame is on its way
+			if lastSet.IsZero() {
+				moveReadDeadline() // a message began: its stall period ends the wait
+			}
+			if sess.Expecting() > 0 && sess.Streaming() && c.holding() {
+				// The rest of a streamed frame is on its way: hold its
+				// echo so that it goes out whole. Any other frame in
+				// progress has no echo yet, and what is held (echoes,
+				// pongs) must not wait for a client that may never
+				// finish the frame.
+				return true
 			}
 			writeFailed = !c.flushHeld()
 			return !writeFailed

@@ -13,11 +13,17 @@ import (
 // ErrServerClosed is returned by Serve after Shutdown.
 var ErrServerClosed = errors.New("server closed")
 
-// longReadBuffersPerServer bounds the large read buffers (largeReadSize
-// each, 8 MiB in all) of one server: connections reading long frames
-// borrow them for a run of reads; with all in use a connection reads
-// through its ordinary buffer.
-const longReadBuffersPerServer = 64
+// Large read buffers (largeReadSize each): connections reading long
+// frames borrow one for each read and its Feed. A goroutine preempted in
+// between holds its buffer until it runs again, so with many connections
+// busy at once many are in use: up to longReadBuffersInUse (128 MiB, from
+// the memory budget), of which the server keeps longReadBuffersKept (32
+// MiB) while they are not. With all in use a connection reads through
+// its ordinary buffer.
+const (
+	longReadBuffersInUse = 1024
+	longReadBuffersKept  = 256
+)
 
 // Server is the network shell around Session: it accepts TCP connections,
 // answers the opening handshake, then reads, feeds the session and writes
@@ -54,8 +60,8 @@ func New(cfg Config) *Server {
 		heavy:     newHeavySlots(max(1, runtime.GOMAXPROCS(0)-1)),
 	}
 	s.budget = NewMemoryBudget(s.cfg.MaxMemory)
-	s.held = newBufferList(heldBuffersPerServer, maxHeldOutput, s.budget)
-	s.longReads = newBufferList(longReadBuffersPerServer, largeReadSize, s.budget)
+	s.held = newBufferList(heldBuffersPerServer, heldBuffersPerServer, maxHeldOutput, s.budget)
+	s.longReads = newBufferList(longReadBuffersInUse, longReadBuffersKept, largeReadSize, s.budget)
 	size := s.cfg.ReadBufferSize
 	s.readBuffers.New = func() any { b := make([]byte, size); return &b }
 	return s

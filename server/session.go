@@ -150,8 +150,13 @@ type Session struct {
 	err     error
 }
 
-// msgHead is the room at the start of msg for the echo's frame header.
-const msgHead = wire.MaxHeaderLen
+// msgHead is the room at the start of msg for the echo's frame header, and
+// msgTail the room after the message for a few control frames (pongs, a
+// close) that may follow the echo in the same output.
+const (
+	msgHead = wire.MaxHeaderLen
+	msgTail = 256
+)
 
 // NewSession returns a session in the open state.
 func NewSession(cfg SessionConfig) *Session {
@@ -204,6 +209,7 @@ func (s *Session) Release() {
 	clear(s.events)
 	s.events = s.events[:0]
 	s.mem.drop(&s.out, &s.mem.out)
+	s.outBase = nil
 	s.mem.drop(&s.staged, &s.mem.staged)
 	if s.msgOp == 0 || s.state == stateDone {
 		s.mem.drop(&s.msg, &s.mem.msg)
@@ -218,6 +224,11 @@ func (s *Session) Release() {
 func (s *Session) Progress() (received int64, inMessage bool) {
 	return s.received, s.msgOp != 0 || s.inFrame && !s.frame.OpCode.IsControl()
 }
+
+// Streaming reports whether the frame in progress is a binary frame whose
+// payload goes straight into its echo as it arrives: its echo is cut where
+// the client's input stops.
+func (s *Session) Streaming() bool { return s.sink == sinkStream && s.remaining > 0 }
 
 // Holding returns how many octets of the message in progress the session
 // holds, reassembled so far: 0 between messages, and for a binary frame
@@ -275,6 +286,9 @@ func (s *Session) Close(code wire.CloseCode, reason string) []byte {
 func (s *Session) begin() {
 	if cap(s.out) > retainLimit {
 		s.mem.drop(&s.out, &s.mem.out)
+	}
+	if !sameBuffer(s.outBase, s.out) {
+		s.outBase = nil // out has moved on: let its old buffer go
 	}
 	s.out = s.out[:0]
 	clear(s.events)
@@ -413,7 +427,7 @@ func (s *Session) echoDirect(p []byte) []byte {
 	n := int(h.Length)
 	s.received += h.Length
 	mark := len(s.out)
-	if !s.growOut(wire.MaxHeaderLen + n) {
+	if mark+wire.MaxHeaderLen+n > cap(s.out) && !s.growOut(wire.MaxHeaderLen+n) {
 		return nil
 	}
 	s.out = wire.AppendHeader(s.out, wire.Header{Fin: true, OpCode: h.OpCode, Length: h.Length})
@@ -450,7 +464,7 @@ func (s *Session) readPayload(p []byte) []byte {
 		}
 		final := 0
 		if s.frame.Fin {
-			final = len(s.msg) + n - take + int(s.remaining)
+			final = len(s.msg) + n - take + int(s.remaining) + msgTail
 		}
 		if !s.growMsg(n, final) {
 			return nil
@@ -463,7 +477,7 @@ func (s *Session) readPayload(p []byte) []byte {
 		}
 	case sinkStream:
 		old := len(s.out)
-		if !s.growOut(take) {
+		if old+take > cap(s.out) && !s.growOut(take) {
 			return nil
 		}
 		s.out = s.out[:old+take]
@@ -561,11 +575,16 @@ func (s *Session) endMessage() {
 // an echo written in place starts a few octets into its buffer, and
 // outBase keeps the start while the output is still that buffer.
 func (s *Session) outBuffer() []byte {
-	b, o := s.outBase, s.out
-	if cap(b) > 0 && cap(o) > 0 && &b[:cap(b)][cap(b)-1] == &o[:cap(o)][cap(o)-1] {
-		return b[:0]
+	if sameBuffer(s.outBase, s.out) {
+		return s.outBase[:0]
 	}
-	return o[:0]
+	return s.out[:0]
+}
+
+// sameBuffer reports whether a and b end at the same place in memory:
+// whether they are cut from the same buffer, to its end.
+func sameBuffer(a, b []byte) bool {
+	return cap(a) > 0 && cap(b) > 0 && &a[:cap(a)][cap(a)-1] == &b[:cap(b)][cap(b)-1]
 }
 
 // echoInPlace echoes an uncompressed reassembled message. When nothing

@@ -46,7 +46,7 @@ func (s *Session) growMsg(n, final int) bool {
 	if s.msgCompressed {
 		limit = s.maxCompressed
 	}
-	ceiling := msgHead + int(limit)
+	ceiling := msgHead + int(limit) + msgTail
 	if final > 0 {
 		ceiling = min(ceiling, final)
 	}
@@ -60,9 +60,15 @@ func (s *Session) growMsg(n, final int) bool {
 }
 
 // growOut makes room for n more octets of output (without extending it),
-// failing the connection with 1013 when the budget cannot cover it.
+// failing the connection with 1013 when the budget cannot cover it. A
+// small output doubles; one past retainLimit (a long echo) grows by a
+// quarter, not to twice a message's size.
 func (s *Session) growOut(n int) bool {
-	b, ok := s.mem.grow(s.out, &s.mem.out, n, maxInt)
+	ceiling := maxInt
+	if need := len(s.out) + n; cap(s.out) >= retainLimit {
+		ceiling = need + need/4
+	}
+	b, ok := s.mem.grow(s.out, &s.mem.out, n, ceiling)
 	if !ok {
 		s.failNoMemory()
 		return false

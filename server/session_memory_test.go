@@ -190,3 +190,44 @@ func TestMemoryBudgetCountsGarbage(t *testing.T) {
 		t.Fatalf("a reservation only garbage stood in the way of: garbage %d", b.garbage.Load())
 	}
 }
+
+// TestSessionLetsGoOfLongEcho checks that the buffer of a long message
+// echoed in place takes the pong that follows in the same output without
+// growing, and is let go at the next Feed: nothing keeps it.
+func TestSessionLetsGoOfLongEcho(t *testing.T) {
+	budget := NewMemoryBudget(64 << 20)
+	s := NewSession(SessionConfig{Memory: budget})
+	msg := randomBytes(1 << 20)
+	in := append(fragments(wire.OpBinary, msg, 64<<10), clientFrame(wire.OpPing, true, 0, []byte("p"))...)
+	out, _, err := s.Feed(in)
+	if want := cat(serverFrame(wire.OpBinary, msg), serverFrame(wire.OpPong, []byte("p"))); err != nil || !bytes.Equal(out, want) {
+		t.Fatalf("err %v, %d bytes out; want the echo and the pong", err, len(out))
+	}
+	if c := cap(s.outBase); c > len(msg)+msgHead+msgTail {
+		t.Fatalf("the echo's buffer grew to %d bytes for a pong", c)
+	}
+	if _, _, err := s.Feed(clientFrame(wire.OpBinary, true, 0, []byte("small"))); err != nil {
+		t.Fatal(err)
+	}
+	if s.outBase != nil || budget.InUse() > retainLimit {
+		t.Fatalf("after the next Feed %d bytes reserved, outBase of %d bytes kept", budget.InUse(), cap(s.outBase))
+	}
+}
+
+// TestSessionFragmentedAtLimit checks the limit of an uncompressed
+// message reassembled from fragments: exactly MaxMessageSize is echoed,
+// one octet more fails with 1009.
+func TestSessionFragmentedAtLimit(t *testing.T) {
+	const limit = 100 << 10
+	for _, n := range []int{limit, limit + 1} {
+		msg := randomBytes(n)
+		out, _ := feedAll(SessionConfig{MaxMessageSize: limit}, fragments(wire.OpBinary, msg, 10<<10))
+		want := serverFrame(wire.OpBinary, msg)
+		if n > limit {
+			want = serverClose(wire.CloseMessageTooBig, wire.ErrMessageTooBig.Reason)
+		}
+		if !bytes.Equal(out, want) {
+			t.Fatalf("%d bytes against a limit of %d: %d bytes out", n, limit, len(out))
+		}
+	}
+}

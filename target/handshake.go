@@ -9,6 +9,7 @@ import (
 	"net"
 	"net/http"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -80,8 +81,10 @@ type handshakeResponse struct {
 func readHandshakeResponse(conn net.Conn, until time.Time) handshakeResponse {
 	conn.SetReadDeadline(until)
 	defer conn.SetReadDeadline(time.Time{})
+	bp := headBuffers.Get().(*[]byte)
+	defer headBuffers.Put(bp)
+	buf := *bp
 	var head []byte
-	buf := make([]byte, 4096)
 	for {
 		if end := bytes.Index(head, []byte("\r\n\r\n")); end >= 0 {
 			r := parseHandshakeResponse(head[:end+4])
@@ -102,8 +105,12 @@ func readHandshakeResponse(conn net.Conn, until time.Time) handshakeResponse {
 	}
 }
 
+// headBuffers are the read buffers of handshake responses, reused: one
+// exchange per fuzz input would otherwise allocate one each.
+var headBuffers = sync.Pool{New: func() any { b := make([]byte, 4096); return &b }}
+
 func parseHandshakeResponse(head []byte) handshakeResponse {
-	resp, err := http.ReadResponse(bufio.NewReader(bytes.NewReader(head)), nil)
+	resp, err := http.ReadResponse(bufio.NewReaderSize(bytes.NewReader(head), len(head)), nil)
 	if err != nil {
 		return handshakeResponse{err: "bad HTTP response: " + err.Error()}
 	}

@@ -418,11 +418,7 @@ func (f *inflater) codes(lit *[litTableSize]uint32, dist *[distTableSize]uint32)
 				// memmove of them is the LZ77 copy.
 				copy(win[wpos:wpos+k], win[src:src+k])
 			} else {
-				// Overlapping: the copy repeats the last d octets.
-				// src does not wrap here, since d < k <= len-src.
-				for i := 0; i < k; {
-					i += copy(win[wpos+i:wpos+k], win[src:wpos+i])
-				}
+				repeat(win[src:wpos+k], d)
 			}
 			wpos += k
 			length -= k
@@ -434,5 +430,23 @@ func (f *inflater) codes(lit *[litTableSize]uint32, dist *[distTableSize]uint32)
 				wpos = 0
 			}
 		}
+	}
+}
+
+// repeat fills b past its first d octets with copies of them: the LZ77
+// copy of a distance shorter than its length, which repeats the last d
+// octets. The filled part doubles with each copy, which never overlaps its
+// source; a short pattern (the runs a decompression bomb is made of have
+// d = 1) is first written out to 16 octets or so one octet at a time,
+// which saves the smallest copies.
+func repeat(b []byte, d int) {
+	i := d
+	if d < 8 {
+		for m := min(16/d*d, len(b)); i < m; i++ {
+			b[i] = b[i-d]
+		}
+	}
+	for i < len(b) {
+		i += copy(b[i:], b[:i])
 	}
 }

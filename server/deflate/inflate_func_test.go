@@ -54,3 +54,27 @@ func TestInflateFuncStops(t *testing.T) {
 		t.Fatalf("limit 100 KiB: %d octets yielded (%d counted), %v; want ErrTooLarge within the limit", seen, n, err)
 	}
 }
+
+// TestRepeat checks the LZ77 overlapping copy against its byte-by-byte
+// definition, for every short distance and many lengths.
+func TestRepeat(t *testing.T) {
+	for d := 1; d <= 20; d++ {
+		for n := d + 1; n <= 300; n++ {
+			got := make([]byte, n)
+			for i := range d {
+				got[i] = byte(i*37 + d)
+			}
+			want := append([]byte(nil), got...)
+			for i := d; i < n; i++ {
+				want[i] = want[i-d]
+			}
+			for i := d; i < n; i++ {
+				got[i] = 0xEE // what the window held before
+			}
+			repeat(got, d)
+			if !bytes.Equal(got, want) {
+				t.Fatalf("distance %d, length %d: %x, want %x", d, n, got, want)
+			}
+		}
+	}
+}

@@ -47,6 +47,7 @@ type env struct {
 	p99             time.Duration
 	failed, freshOK int
 	fresh           int
+	load            string // the machine's load average
 	note            string
 }
 
@@ -66,6 +67,17 @@ func (e *env) measure() {
 		log.Printf("normal client: %v", err)
 	}
 	e.liveHeap = e.proc.liveHeap()
+	e.load = loadAverage()
+}
+
+// loadAverage reads the machine's one-minute load average, the run queue
+// every process here shares, as text ("" if unknown).
+func loadAverage() string {
+	b, err := os.ReadFile("/proc/loadavg")
+	if f := strings.Fields(string(b)); err == nil && len(f) > 0 {
+		return f[0]
+	}
+	return ""
 }
 
 // perConnection renders the RSS added per connection over n connections.
@@ -90,6 +102,7 @@ type result struct {
 	FreshOK    int     `json:"normal_fresh_ok"`
 	Fresh      int     `json:"normal_fresh"`
 	Attackers  string  `json:"attackers"`
+	Load       string  `json:"load_average"`
 	Note       string  `json:"note,omitempty"`
 }
 
@@ -185,7 +198,7 @@ func runOne(ctx context.Context, s scenario, spec serverSpec, sc *scale, rssCap 
 		Scenario: s.name, Server: spec.name, Seconds: time.Since(began).Seconds(),
 		PeakRSS: e.peak, RSS: e.rss, LiveHeap: e.liveHeap, CPU: e.cpu.Seconds(),
 		NormalP99: float64(e.p99) / float64(time.Millisecond), NormalFail: e.failed, FreshOK: e.freshOK, Fresh: e.fresh,
-		Attackers: t.String(), Note: e.note,
+		Attackers: t.String(), Load: e.load, Note: e.note,
 	}
 	if why := p.killedWhy(); why != "" {
 		r.Note = strings.TrimPrefix(r.Note+"; "+why, "; ")
