@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"runtime"
 	"slices"
 	"strings"
 	"sync"
@@ -15,13 +16,14 @@ import (
 	"github.com/wsfuzz/wsfuzz/target"
 )
 
-// Options tune a run. The zero value runs every case, two at a time,
-// under Autobahn's rules.
+// Options tune a run. The zero value runs every case, DefaultParallel()
+// at a time, under Autobahn's rules.
 type Options struct {
 	// Cases selects cases by id or pattern ("1.*", "6.4.1"); none selects
 	// every case.
 	Cases []string
-	// Parallel is the number of cases run at once (0 means 2).
+	// Parallel is the number of cases run at once (0 means
+	// DefaultParallel()).
 	Parallel int
 	// Strict also fails what Autobahn lets pass (see replay.Verdict.Pass).
 	Strict bool
@@ -80,6 +82,13 @@ type Report struct {
 	Results []*Result
 }
 
+// DefaultParallel is the number of cases a run starts at once unless told:
+// one more than the processors Go uses, at least two. A case keeps at most
+// one processor busy (its client and the server under test take turns),
+// and with exactly one case per processor each one idles for the moments
+// its case passes between them; the one more fills those.
+func DefaultParallel() int { return max(2, runtime.GOMAXPROCS(0)+1) }
+
 // ErrNoCase is Run's error when the patterns select no case.
 var ErrNoCase = errors.New("no case of the catalogue matches")
 
@@ -97,7 +106,7 @@ func Run(ctx context.Context, t target.Target, opt Options) (*Report, error) {
 	}
 	parallel := opt.Parallel
 	if parallel <= 0 {
-		parallel = 2
+		parallel = DefaultParallel()
 	}
 	ordinal := map[string]int{}
 	for i, c := range catalogue.All() {

@@ -83,7 +83,7 @@ func conformMain(args []string, stdout, stderr io.Writer) error {
 		casesFlag   = fs.String("cases", "", "comma-separated case ids or patterns, as in Autobahn's spec (\"1.*,6.4.*\"; default all)")
 		strict      = fs.Bool("strict", false, "also fail NON-STRICT and what RFC 6455 asks beyond Autobahn's rules")
 		reportDir   = fs.String("report-dir", "", "write index.json, a JSON report per case, index.html and junit.xml into this directory")
-		parallel    = fs.Int("parallel", 2, "cases run at once")
+		parallel    = fs.Int("parallel", conform.DefaultParallel(), "cases run at once; unless given, one more than the processors used")
 		agent       = fs.String("agent", conform.DefaultAgent, "the server's name in the reports")
 		timeScale   = fs.Float64("time-scale", 0.1, "factor applied to the waits that pace 5.19, 5.20 and 6.4.* (1 = as Autobahn)")
 		messages    = fs.Int("messages", 0, "send only this many of the 1000 messages of 9.7.*, 9.8.*, 12.* and 13.* (0 = as Autobahn)")

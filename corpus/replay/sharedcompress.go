@@ -14,8 +14,10 @@ import "sync"
 // client's time.
 //
 // The shared forms take at most sharedLimit octets, and one share at most
-// half of that, so that the share whose cases are ending and the one whose
-// cases are starting fit side by side. When a new form would pass the
+// seven eighths of that, so that the largest share (1000 messages of
+// 128 KiB of the PDF data: 109 MiB) is kept whole while the first forms of
+// the share whose cases start next still fit beside it. When a new form
+// would pass the
 // limit, the other shares used least recently are dropped whole; a share
 // at its own limit keeps what it has and compresses the rest afresh. A
 // message that does not compress (the form is as long as the message) is
@@ -53,8 +55,8 @@ type shareUse struct {
 	keys  []sharedKey
 }
 
-// sharedForms is a store of compressed forms: limit octets in all, half of
-// that for one share.
+// sharedForms is a store of compressed forms: limit octets in all, seven
+// eighths of that for one share.
 type sharedForms struct {
 	limit, shareLimit int
 
@@ -66,7 +68,7 @@ type sharedForms struct {
 }
 
 func newSharedForms(limit int) *sharedForms {
-	return &sharedForms{limit: limit, shareLimit: limit / 2, m: map[sharedKey]*sharedEntry{}, shares: map[string]*shareUse{}}
+	return &sharedForms{limit: limit, shareLimit: limit - limit/8, m: map[sharedKey]*sharedEntry{}, shares: map[string]*shareUse{}}
 }
 
 // sharedCompressed returns the compressed form of message index of share,

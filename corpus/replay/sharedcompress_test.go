@@ -51,11 +51,12 @@ func TestSharedFormsComputeOnce(t *testing.T) {
 	}
 }
 
-// TestSharedFormsLimits: a share keeps at most half the limit; a new share
-// drops the one used least recently when the limit is reached; a message
-// that does not compress, and a failed compression, are not kept.
+// TestSharedFormsLimits: a share keeps at most seven eighths of the
+// limit; a new share drops the one used least recently when the limit is
+// reached; a message that does not compress, and a failed compression,
+// are not kept.
 func TestSharedFormsLimits(t *testing.T) {
-	f := newSharedForms(100) // 50 octets for one share
+	f := newSharedForms(100) // 87 octets for one share
 	var calls atomic.Int32
 	get := func(share string, i int) {
 		t.Helper()
@@ -72,24 +73,27 @@ func TestSharedFormsLimits(t *testing.T) {
 		get(share, i)
 		return calls.Load() == before
 	}
-	get("a", 0)
-	get("a", 1)
-	get("a", 2) // 60 octets: past a share's limit
-	if !kept("a", 0) || !kept("a", 1) || kept("a", 2) {
-		t.Error("share a: want its first two forms kept, the third not")
+	for i := range 5 {
+		get("a", i) // the fifth passes a share's limit
 	}
-	get("b", 0)
-	get("b", 1) // 80 octets in all
-	get("c", 0) // 100
-	if !kept("b", 0) || !kept("c", 0) || !kept("a", 1) {
+	for i := range 4 {
+		if !kept("a", i) {
+			t.Errorf("share a: form %d not kept", i)
+		}
+	}
+	if kept("a", 4) {
+		t.Error("share a: the form past its limit was kept")
+	}
+	get("b", 0) // 100 octets in all
+	if !kept("b", 0) || !kept("a", 0) {
 		t.Error("100 octets fit the limit: every form should be kept")
 	}
-	get("c", 1) // past the limit: b is the share used least recently
-	if !kept("c", 1) || !kept("a", 0) {
-		t.Error("want c's second form kept, and a's forms")
+	get("c", 0) // past the limit: b is the share used least recently
+	if !kept("c", 0) || !kept("a", 1) {
+		t.Error("want c's form kept, and a's")
 	}
 	if kept("b", 0) {
-		t.Error("want share b dropped for c's second form")
+		t.Error("want share b dropped for c's form")
 	}
 
 	if _, err := f.get(sharedKey{"d", 0, 15}, 20, counted(&calls, 20, 1)); err != nil {
