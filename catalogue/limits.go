@@ -3,6 +3,7 @@ package catalogue
 import (
 	"fmt"
 	"strings"
+	"sync"
 
 	"github.com/wsfuzz/wsfuzz/corpus/replay"
 )
@@ -83,10 +84,14 @@ func echoCase(id, desc string, e echoScript) *Case {
 		ExpectedClose: closeNormally(),
 		weight:        max(e.count, 1) * e.length,
 		echo: func() *replay.Echo {
-			msg := []byte(strings.Repeat(e.unit, e.length/max(len(e.unit), 1)+1)[:e.length])
+			// Made when first sent, not with the plan: a runner may make
+			// plans only to read them.
+			msg := sync.OnceValue(func() []byte {
+				return []byte(strings.Repeat(e.unit, e.length/max(len(e.unit), 1)+1)[:e.length])
+			})
 			return &replay.Echo{
 				Count:        max(e.count, 1),
-				Message:      func(int) []byte { return msg },
+				Message:      func(int) []byte { return msg() },
 				Binary:       e.binary,
 				FragmentSize: e.fragment,
 				ChopSize:     e.chop,

@@ -96,6 +96,10 @@ var ErrNoCase = errors.New("no case of the catalogue matches")
 // It fails only when no case matches; a case that cannot reach the target
 // is a failed result. When ctx is cancelled, the cases still to start are
 // left out and Run returns what ran with ctx's error.
+//
+// The cases share the client's work where they send the same messages
+// (see corpus/replay's Echo.Share); Run lets go of what they shared when
+// it returns (replay.ForgetShared).
 func Run(ctx context.Context, t target.Target, opt Options) (*Report, error) {
 	cases := catalogue.Select(opt.Cases)
 	if len(cases) == 0 {
@@ -147,6 +151,7 @@ dispatch:
 	}
 	close(next)
 	wg.Wait()
+	replay.ForgetShared()
 	rep.Elapsed = time.Since(rep.Started)
 	for _, r := range results {
 		if r != nil {

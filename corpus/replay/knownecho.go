@@ -57,6 +57,14 @@ var knownEchoes struct {
 	m  map[knownEchoKey]*knownEcho
 }
 
+// forgetKnownEchoes drops the echoes checked; checks in progress end
+// unremembered.
+func forgetKnownEchoes() {
+	knownEchoes.mu.Lock()
+	knownEchoes.m = nil
+	knownEchoes.mu.Unlock()
+}
+
 // lookupEcho reports whether the echo k is known to be its message. When
 // it is not, settle must be called once the caller has checked the echo,
 // with whether it was the message; a second session meeting the same echo
@@ -81,7 +89,9 @@ func lookupEcho(k knownEchoKey) (known bool, settle func(ok bool)) {
 	return false, func(ok bool) {
 		if !ok {
 			knownEchoes.mu.Lock()
-			delete(knownEchoes.m, k)
+			if knownEchoes.m[k] == e {
+				delete(knownEchoes.m, k)
+			}
 			knownEchoes.mu.Unlock()
 		}
 		e.ok = ok

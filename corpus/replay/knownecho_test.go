@@ -180,6 +180,12 @@ func TestLookupEcho(t *testing.T) {
 	if known, _ := lookupEcho(k); !known {
 		t.Error("a checked echo is not known")
 	}
+	forgetKnownEchoes()
+	if known, settle := lookupEcho(k); known {
+		t.Error("a forgotten echo is known")
+	} else {
+		settle(false)
+	}
 	other := k
 	other.payload[0] = 1
 	if known, settle := lookupEcho(other); known {

@@ -98,6 +98,7 @@ func (f *sharedForms) get(k sharedKey, size int, compress func() ([]byte, error)
 	e.z, e.err = compressCopy(compress)
 	f.mu.Lock()
 	switch {
+	case f.m[k] != e: // forgotten meanwhile
 	case e.err != nil:
 		delete(f.m, k)
 	case len(e.z) >= size || !f.makeRoom(k.share, len(e.z)):
@@ -124,6 +125,23 @@ func (f *sharedForms) use(share string) *shareUse {
 	}
 	u.used = f.clock
 	return u
+}
+
+// ForgetShared lets go of what the sessions of this process share: the
+// compressed forms of messages (up to 128 MiB) and the echoes known to
+// have been checked. A runner calls it once its cases are done; cases that
+// run later, or still run, compress and check afresh what they need.
+func ForgetShared() {
+	shared.forget()
+	forgetKnownEchoes()
+}
+
+// forget drops every form kept; computations in progress complete
+// without keeping theirs.
+func (f *sharedForms) forget() {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.m, f.shares, f.bytes = map[sharedKey]*sharedEntry{}, map[string]*shareUse{}, 0
 }
 
 // compressCopy runs compress and copies its result, which the compressor
