@@ -118,6 +118,14 @@ func Run(ctx context.Context, t target.Target, opt Options) (*Report, error) {
 	}
 	rep := &Report{Agent: opt.Agent, Target: t.URL(), Strict: opt.Strict, MessageLimit: opt.MessageLimit, Started: time.Now()}
 	results := make([]*Result, len(cases))
+	// share names each case's messages (replay.Echo.Share), left counts
+	// the cases of a share not done: once none are, what the client keeps
+	// for the share is let go.
+	share := sharesOf(cases)
+	left := map[string]int{}
+	for _, s := range share {
+		left[s]++
+	}
 	var (
 		mu   sync.Mutex
 		done int
@@ -134,6 +142,9 @@ func Run(ctx context.Context, t target.Target, opt Options) (*Report, error) {
 				mu.Lock()
 				results[i] = r
 				done++
+				if left[share[i]]--; share[i] != "" && left[share[i]] == 0 {
+					replay.ForgetShare(share[i])
+				}
 				if opt.Progress != nil {
 					opt.Progress(done, len(cases), r)
 				}
@@ -142,7 +153,7 @@ func Run(ctx context.Context, t target.Target, opt Options) (*Report, error) {
 		}()
 	}
 dispatch:
-	for _, i := range heaviestFirst(cases) {
+	for _, i := range heaviestFirst(cases, share) {
 		select {
 		case next <- i:
 		case <-ctx.Done():
@@ -195,24 +206,31 @@ func runCase(ctx context.Context, t target.Target, c *catalogue.Case, opt Option
 	return r
 }
 
+// sharesOf returns the Echo.Share of each case, "" for none.
+func sharesOf(cases []*catalogue.Case) []string {
+	share := make([]string, len(cases))
+	for i, c := range cases {
+		if c.SelfJudged() {
+			share[i] = c.Plan().Echo.Share
+		}
+	}
+	return share
+}
+
 // heaviestFirst returns the order in which to start the cases: the ones
 // that move the most data first (the echo scripts of 9.*, 12.* and 13.*),
 // then the rest in id order, so that the long cases overlap the short
 // ones instead of running last. Among cases of the same weight, those that
-// send the same messages (replay.Echo.Share) start one after the other,
-// so that the client compresses each message, and inflates each echo, once
-// for all of them while they are at hand (see corpus/replay's
+// send the same messages (share, replay.Echo.Share) start one after the
+// other, so that the client compresses each message, and inflates each
+// echo, once for all of them while they are at hand (see corpus/replay's
 // sharedcompress.go and knownecho.go).
-func heaviestFirst(cases []*catalogue.Case) []int {
+func heaviestFirst(cases []*catalogue.Case, share []string) []int {
 	order := make([]int, len(cases))
 	weight := make([]int, len(cases))
-	share := make([]string, len(cases))
 	for i, c := range cases {
 		order[i] = i
 		weight[i] = c.Weight()
-		if c.SelfJudged() {
-			share[i] = c.Plan().Echo.Share
-		}
 	}
 	slices.SortStableFunc(order, func(a, b int) int {
 		if weight[a] != weight[b] {

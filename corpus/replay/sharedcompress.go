@@ -136,6 +136,30 @@ func ForgetShared() {
 	forgetKnownEchoes()
 }
 
+// ForgetShare lets go of the compressed forms of share's messages, once
+// the cases that send them are done.
+func ForgetShare(share string) { shared.forgetShare(share) }
+
+// forgetShare drops the forms of share.
+func (f *sharedForms) forgetShare(share string) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.drop(share)
+}
+
+// drop drops the forms of share; it runs with f.mu held.
+func (f *sharedForms) drop(share string) {
+	u := f.shares[share]
+	if u == nil {
+		return
+	}
+	for _, k := range u.keys {
+		delete(f.m, k)
+	}
+	f.bytes -= u.bytes
+	delete(f.shares, share)
+}
+
 // forget drops every form kept; computations in progress complete
 // without keeping theirs.
 func (f *sharedForms) forget() {
@@ -172,11 +196,7 @@ func (f *sharedForms) makeRoom(keep string, n int) bool {
 		if oldest == nil {
 			return false
 		}
-		for _, k := range oldest.keys {
-			delete(f.m, k)
-		}
-		f.bytes -= oldest.bytes
-		delete(f.shares, name)
+		f.drop(name)
 	}
 	return true
 }

@@ -49,9 +49,13 @@ func TestSharedFormsComputeOnce(t *testing.T) {
 	if z, _ := f.get(sharedKey{"s", 0, 9}, 100, slow); string(z) != "compressed" || calls.Load() != 2 {
 		t.Errorf("another window is another form: got %q after %d compressions, want a second one", z, calls.Load())
 	}
-	f.forget()
+	f.forgetShare("s")
 	if z, _ := f.get(sharedKey{"s", 0, 15}, 100, slow); string(z) != "compressed" || calls.Load() != 3 {
-		t.Errorf("after forget: got %q after %d compressions, want a third one", z, calls.Load())
+		t.Errorf("after forgetShare: got %q after %d compressions, want a third one", z, calls.Load())
+	}
+	f.forget()
+	if z, _ := f.get(sharedKey{"s", 0, 15}, 100, slow); string(z) != "compressed" || calls.Load() != 4 {
+		t.Errorf("after forget: got %q after %d compressions, want a fourth one", z, calls.Load())
 	}
 }
 
