@@ -173,9 +173,10 @@ func (e *pipeEnd) Read(b []byte) (int, error) {
 			return 0, net.ErrClosed
 		case len(*in) > 0:
 			n := copy(b, *in)
-			*in = (*in)[n:]
-			if len(*in) == 0 {
-				*in = nil
+			if n < len(*in) {
+				*in = (*in)[n:]
+			} else {
+				*in = (*in)[:0] // drained: the next write reuses the buffer
 			}
 			p.cond.Broadcast()
 			return n, nil
@@ -309,7 +310,7 @@ func (p *pipe) awaitServer(until time.Time) quietState {
 	for {
 		s.output = append(s.output, p.toClient...)
 		if len(p.toClient) > 0 {
-			p.toClient = nil
+			p.toClient = p.toClient[:0] // copied: the buffer is reused
 			p.cond.Broadcast()
 		}
 		if p.serverClosed {

@@ -128,6 +128,7 @@ type deflater struct {
 	out bytes.Buffer
 
 	r        io.ReadCloser
+	z        []byte // the payload being inflated, its ends restored
 	src      bytes.Reader
 	inflated bytes.Buffer
 	hist     []byte // the last 32 KiB inflated, under the server's context takeover
@@ -179,9 +180,8 @@ const windowSize = 1 << 15
 // octets. Under the server's context takeover the window of earlier
 // messages is the dictionary. The result is valid until the next call.
 func (d *deflater) inflate(payload []byte, limit int) ([]byte, error) {
-	z := make([]byte, 0, len(payload)+len(deflateTail)+len(finalEmptyBlock))
-	z = append(append(append(z, payload...), deflateTail...), finalEmptyBlock...)
-	d.src.Reset(z)
+	d.z = append(append(append(d.z[:0], payload...), deflateTail...), finalEmptyBlock...)
+	d.src.Reset(d.z)
 	var dict []byte
 	if !d.p.serverNoContextTakeover {
 		dict = d.hist

@@ -362,7 +362,7 @@ func (s *session) frameBegin() {
 		s.validate = f.opcode == 1 && !s.compressed
 		s.utf8.reset()
 		s.lastValid, s.lastEnds = true, true
-		s.message = nil
+		s.message = s.message[:0]
 	}
 	if room := maxMessage - len(s.message); f.length <= room {
 		// The header says how much is coming: room for it at once,
@@ -427,7 +427,7 @@ func (s *session) frameEnd() {
 				s.record(corpus.Event{Kind: "message", Data: bytes.Clone(msg), Binary: s.binary}, true)
 			}
 		}
-		s.message = nil
+		s.message = s.message[:0] // nothing keeps a message: its buffer is reused
 		s.inMessage = false
 	}
 	s.frame = nil
